@@ -1,0 +1,13 @@
+# Every third-party library comes from Debian 12 packages (scripts/install-deps installs them).
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS url)
+find_package(OpenSSL 3 REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(Protobuf REQUIRED)
+find_package(Threads REQUIRED)
+if(STREAMHOOK_TESTS)
+  find_package(GTest REQUIRED)
+endif()
