@@ -33,9 +33,10 @@ std::string DescribeAwsFailure(const aws::AwsError& error, const std::string& st
   if (error.type == "ResourceNotFoundException") {
     return "stream '" + stream + "' does not exist" + where + ": " + error.message;
   }
+  if (error.type == "MissingCredentials") return error.message;
   if (error.type == "UnrecognizedClientException" || error.type == "InvalidSignatureException" ||
       error.type == "AccessDeniedException" || error.type == "MissingAuthenticationTokenException" ||
-      error.type == "ExpiredTokenException" || error.type == "MissingCredentials") {
+      error.type == "ExpiredTokenException") {
     return "AWS refused the credentials" + where + ": " + error.ToString() +
            " (check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile)";
   }

@@ -6,3 +6,7 @@ streamhook_test(aws_client_unit_test
     ${CMAKE_CURRENT_SOURCE_DIR}/kpl_aggregation_test.cc
   LIBS streamhook_aws
   LABELS unit)
+streamhook_test(aws_client_integration_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/kinesis_client_integration_test.cc
+  LIBS streamhook_aws
+  LABELS integration)
