@@ -1,0 +1,112 @@
+// GET/PUT /admin/v1/connectors/kinesis.
+#include <string>
+
+#include "admin_test_fixture.h"
+
+namespace streamhook::config {
+namespace {
+
+const std::string kPath = "/admin/v1/connectors/kinesis";
+
+Members Connector() {
+  return {{"region", R"("us-east-1")"},
+          {"accessKeyId", R"("AKIAEXAMPLE0001")"},
+          {"secretAccessKey", R"("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")"},
+          {"active", "true"}};
+}
+
+TEST_F(AdminApiTest, ConnectorIs404UntilSet) {
+  ExpectError(Call("GET", kPath), 404, "not_found");
+}
+
+TEST_F(AdminApiTest, PutThenGetMasksTheSecret) {
+  const HttpResponse put = Call("PUT", kPath, std::string(kConnectorBody));
+  ASSERT_EQ(put.status, 200) << put.body;
+  const HttpResponse get = Call("GET", kPath);
+  ASSERT_EQ(get.status, 200) << get.body;
+  for (const HttpResponse* response : {&put, &get}) {
+    EXPECT_EQ(StringAt(*response, "/region"), "us-east-1");
+    EXPECT_EQ(StringAt(*response, "/accessKeyId"), "AKIAEXAMPLE0001");
+    EXPECT_EQ(StringAt(*response, "/secretAccessKey"), "****EKEY");
+    EXPECT_EQ(StringAt(*response, "/endpoint"), "http://127.0.0.1:4567");
+    EXPECT_TRUE(IsNullAt(*response, "/caFile"));
+    EXPECT_TRUE(BoolAt(*response, "/active"));
+    EXPECT_FALSE(StringAt(*response, "/updatedAt").empty());
+    EXPECT_EQ(response->body.find(kSecret), std::string::npos);
+  }
+  EXPECT_EQ(store_->GetConnector()->secret_access_key, kSecret) << "stored in full";
+}
+
+TEST_F(AdminApiTest, PutWithoutSecretKeepsTheStoredOne) {
+  ExpectFieldError(Call("PUT", kPath, ObjectOf(Without(Connector(), "secretAccessKey"))), "secretAccessKey");
+  PutConnectorForTest();
+  const HttpResponse put =
+      Call("PUT", kPath, ObjectOf(With(Without(Connector(), "secretAccessKey"), "region", R"("eu-west-2")")));
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(StringAt(put, "/region"), "eu-west-2");
+  EXPECT_EQ(store_->GetConnector()->secret_access_key, kSecret);
+  EXPECT_EQ(store_->GetConnector()->endpoint, "") << "PUT replaces: the omitted endpoint is cleared";
+
+  const HttpResponse new_secret =
+      Call("PUT", kPath, ObjectOf(With(Connector(), "secretAccessKey", R"("another-secret-value-9876")")));
+  ASSERT_EQ(new_secret.status, 200);
+  EXPECT_EQ(StringAt(new_secret, "/secretAccessKey"), "****9876");
+  EXPECT_EQ(store_->GetConnector()->secret_access_key, "another-secret-value-9876");
+}
+
+TEST_F(AdminApiTest, MaskedSecretSentBackIsRefused) {
+  PutConnectorForTest();
+  ExpectFieldError(Call("PUT", kPath, ObjectOf(With(Connector(), "secretAccessKey", R"("****EKEY")"))),
+                   "secretAccessKey");
+  EXPECT_EQ(store_->GetConnector()->secret_access_key, kSecret);
+}
+
+TEST_F(AdminApiTest, ConnectorOptionalFieldsAndReadOnlyEcho) {
+  const HttpResponse put =
+      Call("PUT", kPath,
+           ObjectOf(With(With(Connector(), "caFile", R"("/etc/ssl/certs/ca.pem")"), "endpoint", "null")));
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(StringAt(put, "/caFile"), "/etc/ssl/certs/ca.pem");
+  EXPECT_TRUE(IsNullAt(put, "/endpoint"));
+  // A GET answer (with its masked secret left out) can be sent back as is.
+  Members echoed = Without(Connector(), "secretAccessKey");
+  echoed = With(echoed, "type", R"("KINESIS")");
+  echoed = With(echoed, "updatedAt", R"("2026-01-01T00:00:00.000Z")");
+  echoed = With(echoed, "endpoint", R"("")");
+  echoed = With(echoed, "caFile", "null");
+  const HttpResponse again = Call("PUT", kPath, ObjectOf(echoed));
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(store_->GetConnector()->ca_file, "");
+}
+
+TEST_F(AdminApiTest, ConnectorValidationNamesTheField) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"region", R"("useast1")"},
+      {"region", R"("US-EAST-1")"},
+      {"region", "5"},
+      {"accessKeyId", R"("has space")"},
+      {"accessKeyId", R"("")"},
+      {"secretAccessKey", R"("")"},
+      {"secretAccessKey", "true"},
+      {"endpoint", R"("ftp://example.com")"},
+      {"endpoint", R"("localhost:4567")"},
+      {"endpoint", "1"},
+      {"caFile", R"("relative.pem")"},
+      {"active", R"("yes")"},
+      {"active", "null"},
+      {"type", R"("FIREHOSE")"},
+      {"surprise", "1"},
+  };
+  for (const auto& [field, json] : cases) {
+    const HttpResponse response = Call("PUT", kPath, ObjectOf(With(Connector(), field, json)));
+    ExpectFieldError(response, field);
+    EXPECT_EQ(response.body.find(kSecret), std::string::npos);
+  }
+  for (std::string_view required : {"region", "accessKeyId", "active"}) {
+    ExpectFieldError(Call("PUT", kPath, ObjectOf(Without(Connector(), required))), required);
+  }
+  EXPECT_EQ(store_->GetConnector().status().code(), Status::Code::kNotFound) << "nothing invalid was stored";
+}
+
+}  // namespace
+}  // namespace streamhook::config
