@@ -10,6 +10,7 @@ std::atomic<int> exit_code{0};
 void RegisterCommands(CLI::App& app) {
   RegisterTail(app);
   RegisterPut(app);
+  RegisterServe(app);
 }
 
 int ExitCode() { return exit_code.load(); }

@@ -17,5 +17,6 @@ void SetExitCode(int code);
 // One registration function per subcommand file.
 void RegisterTail(CLI::App& app);
 void RegisterPut(CLI::App& app);
+void RegisterServe(CLI::App& app);
 
 }  // namespace streamhook::cli

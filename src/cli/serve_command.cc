@@ -1,0 +1,89 @@
+// streamhook serve: the event pipeline server.
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "app/server_app.h"
+#include "cli/commands.h"
+
+namespace streamhook::cli {
+namespace {
+
+struct ServeFlags {
+  std::string listen;
+  std::string data_dir;
+  std::string config_file;
+  std::string log_level = "info";
+  bool log_json = false;
+  bool no_fsync = false;
+};
+
+void SetUpLogging(const ServeFlags& flags) {
+  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  if (flags.log_json) {
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%v"})", spdlog::pattern_time_type::utc);
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  }
+}
+
+int RunServe(const ServeFlags& flags) {
+  SetUpLogging(flags);
+  app::ServeOptions options;
+  if (!flags.config_file.empty()) {
+    if (Status s = app::LoadServeConfigFile(flags.config_file, &options); !s.ok()) {
+      std::cerr << "error: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (!flags.listen.empty()) options.listen = flags.listen;
+  if (!flags.data_dir.empty()) options.data_dir = flags.data_dir;
+  if (flags.no_fsync) options.fsync = false;
+
+  // Block the stop signals in every thread; this one waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  app::ServerApp server(options);
+  app::FirstStartSecrets secrets;
+  if (Status s = server.Start(&secrets); !s.ok()) {
+    spdlog::error("cannot start: {}", s.message());
+    return 1;
+  }
+  // Shown once, on the terminal of whoever started the server, never in the log.
+  if (!secrets.admin_token.empty()) {
+    std::cout << "Admin token (saved 0600 in " << secrets.admin_token_path << "; shown only now): "
+              << secrets.admin_token << std::endl;
+  }
+  if (secrets.master_key_created) {
+    std::cout << "Master key created in " << secrets.master_key_path
+              << " (0600). Back it up: without it the stored secrets cannot be read." << std::endl;
+  }
+  std::cout << "streamhook listening on port " << server.port() << std::endl;
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("{} received: draining", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  server.Stop();
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* serve = app.add_subcommand("serve", "Run the server: ingest API, admin API, delivery to Kinesis");
+  serve->add_option("--listen", flags->listen, "HOST:PORT to listen on (default 127.0.0.1:8088)");
+  serve->add_option("--data-dir", flags->data_dir, "spool, config and secrets directory (default ./data)");
+  serve->add_option("--config", flags->config_file, "JSON file with server settings (see README)");
+  serve->add_option("--log-level", flags->log_level, "trace, debug, info (default), warn, error");
+  serve->add_flag("--log-json", flags->log_json, "log one JSON object per line");
+  serve->add_flag("--no-fsync", flags->no_fsync, "do not fsync the spool (benchmarks only: a crash loses events)");
+  serve->callback([flags] { SetExitCode(RunServe(*flags)); });
+}
+
+}  // namespace streamhook::cli

@@ -1,0 +1,224 @@
+#include "delivery/delivery_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <future>
+
+#include "aws/credentials.h"
+#include "common/time_format.h"
+
+namespace streamhook::delivery {
+namespace asio = boost::asio;
+
+DeliveryService::DeliveryService(spool::Spool* spool, config::ConfigStore* config,
+                                 producer::DeadLetterStore* dead_letters)
+    : spool_(spool), config_(config), dead_letters_(dead_letters), strand_(asio::make_strand(io_.get_executor())) {}
+
+DeliveryService::~DeliveryService() {
+  if (thread_.joinable()) Stop(std::chrono::milliseconds(0));
+}
+
+void DeliveryService::Start() {
+  work_.emplace(io_.get_executor());
+  thread_ = std::thread([this] { io_.run(); });
+  subscription_ = config_->Subscribe([this](std::shared_ptr<const config::ConfigSnapshot> snapshot) {
+    asio::post(strand_, [this, snapshot = std::move(snapshot)] { OnConfig(snapshot); });
+  });
+  subscribed_ = true;
+  notifier_ = std::thread([this] { NotifierLoop(); });
+}
+
+void DeliveryService::NotifierLoop() {
+  spool::Lsn seen = spool_->end_lsn();
+  while (!stopping_) {
+    if (spool_->WaitForRecords(seen, std::chrono::milliseconds(200)) || spool_->end_lsn() > seen) {
+      seen = spool_->end_lsn();
+      asio::post(strand_, [this] {
+        for (auto& [id, runner] : runners_) runner->Wake();
+      });
+    }
+  }
+}
+
+void DeliveryService::Stop(std::chrono::milliseconds drain) {
+  if (subscribed_) {
+    config_->Unsubscribe(subscription_);
+    subscribed_ = false;
+  }
+  stopping_ = true;
+  if (notifier_.joinable()) notifier_.join();
+  const auto deadline = std::chrono::steady_clock::now() + drain;
+  for (;;) {
+    std::promise<size_t> pending;
+    asio::post(strand_, [this, &pending] {
+      size_t total = 0;
+      for (auto& [id, runner] : runners_) {
+        runner->Flush();
+        runner->CommitCursor();
+        total += runner->pending();
+      }
+      pending.set_value(total);
+    });
+    const size_t left = pending.get_future().get();
+    if (left == 0 || std::chrono::steady_clock::now() >= deadline) {
+      if (left > 0) spdlog::warn("stopping with {} records not yet acknowledged; they stay in the spool", left);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::promise<void> cleared;
+  asio::post(strand_, [this, &cleared] {
+    for (auto& [id, runner] : runners_) runner->CommitCursor();
+    runners_.clear();
+    client_.reset();
+    cleared.set_value();
+  });
+  cleared.get_future().wait();
+  work_.reset();
+  io_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DeliveryService::UpdateClient(const std::optional<config::KinesisConnector>& connector) {
+  if (!connector) {
+    client_.reset();
+    client_identity_.clear();
+    return;
+  }
+  const std::string identity = connector->region + '\n' + connector->access_key_id + '\n' +
+                               connector->secret_access_key + '\n' + connector->endpoint + '\n' + connector->ca_file;
+  if (identity == client_identity_ && client_) return;
+  aws::KinesisClientOptions options;
+  options.region = connector->region;
+  options.endpoint_url = connector->endpoint;
+  options.http.ca_file = connector->ca_file;
+  auto client = aws::KinesisClient::Create(
+      io_.get_executor(), options,
+      aws::MakeStaticCredentialsProvider({connector->access_key_id, connector->secret_access_key, "", std::nullopt}));
+  if (!client.ok()) {
+    spdlog::error("Kinesis connector unusable: {}", client.status().message());
+    client_.reset();
+  } else {
+    client_ = std::move(*client);  // calls in flight keep the old client alive until they finish
+    spdlog::info("Kinesis connector: region {}, endpoint {}, key {}", connector->region, client_->endpoint().ToUrl(),
+                 aws::MaskAccessKeyId(connector->access_key_id));
+  }
+  client_identity_ = identity;
+  limits_.clear();  // the stream may be another account's now
+}
+
+void DeliveryService::FetchLimits(const std::string& hook_id, const std::string& stream) {
+  if (!client_) return;
+  client_->DescribeStreamSummary(stream, [this, hook_id, stream](aws::AwsResult<aws::StreamSummary> summary) {
+    asio::post(strand_, [this, hook_id, stream, summary = std::move(summary)] {
+      if (!summary.ok()) return;  // keep the defaults; PutRecords will report the real problem
+      aws::StreamLimits limits = aws::StreamLimits::ForStream(summary->max_record_size_kib, aws::kDefaultMaxRequestBytes);
+      limits_[hook_id] = limits;
+      auto it = runners_.find(hook_id);
+      if (it != runners_.end() && snapshot_) {
+        if (const config::Hook* hook = snapshot_->FindHook(hook_id)) {
+          const bool active = snapshot_->connector && snapshot_->connector->active && hook->enabled;
+          it->second->Apply(*hook, active, NowMillis(), limits);
+        }
+      }
+    });
+  });
+}
+
+void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> snapshot) {
+  if (stopping_) return;
+  snapshot_ = snapshot;
+  UpdateClient(snapshot->connector);
+  const bool connector_active = snapshot->connector && snapshot->connector->active;
+  // Hooks removed from the configuration: stop and forget their cursor.
+  for (auto it = runners_.begin(); it != runners_.end();) {
+    if (!snapshot->FindHook(it->first)) {
+      const std::string id = it->first;
+      spdlog::info("hook {} removed", id);
+      it = runners_.erase(it);
+      (void)spool_->RemoveCursor(HookRunner::CursorName(id));
+      std::lock_guard lock(metrics_mutex_);
+      metrics_.erase(id);
+    } else {
+      ++it;
+    }
+  }
+  for (const config::Hook& hook : snapshot->hooks) {
+    HookMetrics* metrics;
+    {
+      std::lock_guard lock(metrics_mutex_);
+      auto& slot = metrics_[hook.id];
+      if (!slot) slot = std::make_unique<HookMetrics>();
+      metrics = slot.get();
+    }
+    auto it = runners_.find(hook.id);
+    if (it == runners_.end()) {
+      auto runner = HookRunner::Create(
+          strand_, spool_, hook, [this] { return client_; }, dead_letters_, metrics);
+      if (!runner.ok()) {
+        spdlog::error("hook {} cannot start: {}", hook.id, runner.status().message());
+        continue;
+      }
+      it = runners_.emplace(hook.id, std::move(*runner)).first;
+      spdlog::info("hook {} ({}) delivering to stream {}", hook.id, hook.name, hook.stream_name);
+    }
+    const bool stream_changed = it->second->hook().stream_name != hook.stream_name;
+    if (stream_changed) limits_.erase(hook.id);
+    const bool active = connector_active && hook.enabled;
+    int64_t changed_at = hook.updated_at_ms;
+    if (!connector_active) changed_at = snapshot->connector ? snapshot->connector->updated_at_ms : hook.created_at_ms;
+    auto limits = limits_.find(hook.id);
+    it->second->Apply(hook, active, changed_at, limits == limits_.end() ? aws::StreamLimits{} : limits->second);
+    if (limits == limits_.end()) FetchLimits(hook.id, hook.stream_name);
+  }
+}
+
+void DeliveryService::AppendPrometheus(std::string* out) const {
+  std::lock_guard lock(metrics_mutex_);
+  const spool::Lsn end = spool_->end_lsn();
+  auto counter = [&](const char* name, const std::string& hook, uint64_t value) {
+    out->append(std::string(name) + "{hook=\"" + hook + "\"} " + std::to_string(value) + "\n");
+  };
+  out->append("# TYPE streamhook_records_delivered_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_records_delivered_total", id, m->producer.records_delivered);
+  out->append("# TYPE streamhook_records_failed_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_records_failed_total", id, m->producer.records_failed);
+  out->append("# TYPE streamhook_records_retried_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_records_retried_total", id, m->producer.records_retried);
+  out->append("# TYPE streamhook_records_dead_lettered_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_records_dead_lettered_total", id, m->producer.records_dead_lettered);
+  out->append("# TYPE streamhook_put_records_calls_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_put_records_calls_total", id, m->producer.put_records_calls);
+  out->append("# TYPE streamhook_put_records_records_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_put_records_records_total", id, m->producer.records_sent);
+  out->append("# TYPE streamhook_events_routed_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_events_routed_total", id, m->events_routed);
+  out->append("# TYPE streamhook_events_not_routed_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_events_not_routed_total", id, m->events_not_routed);
+  out->append("# TYPE streamhook_hook_lag_records gauge\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_hook_lag_records", id, end > m->cursor ? end - m->cursor : 0);
+  out->append("# TYPE streamhook_hook_active gauge\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_hook_active", id, m->active ? 1 : 0);
+  out->append("# TYPE streamhook_hook_error gauge\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_hook_error", id, m->producer.error().empty() ? 0 : 1);
+  out->append("# TYPE streamhook_put_records_latency_seconds histogram\n");
+  for (const auto& [id, m] : metrics_) {
+    m->producer.put_records_latency.AppendPrometheus("streamhook_put_records_latency_seconds", "hook=\"" + id + "\"", out);
+  }
+  out->append("# TYPE streamhook_delivery_latency_seconds histogram\n");
+  for (const auto& [id, m] : metrics_) {
+    m->producer.delivery_latency.AppendPrometheus("streamhook_delivery_latency_seconds", "hook=\"" + id + "\"", out);
+  }
+}
+
+std::map<std::string, std::string> DeliveryService::HookErrors() const {
+  std::lock_guard lock(metrics_mutex_);
+  std::map<std::string, std::string> errors;
+  for (const auto& [id, m] : metrics_) {
+    if (std::string e = m->producer.error(); !e.empty()) errors[id] = e;
+  }
+  return errors;
+}
+
+}  // namespace streamhook::delivery

@@ -1,0 +1,172 @@
+#include "delivery/hook_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include "common/event.h"
+#include "common/time_format.h"
+#include "hooks/matcher.h"
+#include "hooks/partition_key.h"
+#include "hooks/payload.h"
+
+namespace streamhook::delivery {
+namespace {
+
+constexpr size_t kMaxBufferedRecords = 20000;  // read no further while this many are undelivered
+constexpr size_t kReadRecords = 1000;
+constexpr size_t kReadBytes = 4 << 20;
+constexpr auto kCommitInterval = std::chrono::milliseconds(100);
+
+}  // namespace
+
+Result<std::unique_ptr<HookRunner>> HookRunner::Create(Strand strand, spool::Spool* spool, const config::Hook& hook,
+                                                       producer::HookProducer::ClientSource clients,
+                                                       producer::DeadLetterStore* dead_letters,
+                                                       HookMetrics* metrics) {
+  auto start = spool->OpenCursor(CursorName(hook.id));
+  if (!start.ok()) return start.status();
+  std::unique_ptr<HookRunner> runner(new HookRunner(strand, spool, hook, *start, metrics));
+  producer::HookProducerOptions options;
+  options.hook_id = hook.id;
+  options.stream = hook.stream_name;
+  options.batch = hook.batch;
+  HookRunner* self = runner.get();
+  runner->producer_ = std::make_unique<producer::HookProducer>(
+      strand, std::move(options), std::move(clients), dead_letters, [self](spool::Lsn lsn) { self->OnDone(lsn); },
+      &metrics->producer);
+  runner->producer_->SetPaused(true);  // until Apply says it may send
+  return runner;
+}
+
+HookRunner::HookRunner(Strand strand, spool::Spool* spool, config::Hook hook, spool::Lsn start, HookMetrics* metrics)
+    : strand_(strand),
+      spool_(spool),
+      hook_(std::move(hook)),
+      metrics_(metrics),
+      reader_(spool->NewReader(start)),
+      tracker_(start),
+      committed_(start),
+      commit_timer_(strand),
+      retry_timer_(strand) {
+  metrics_->cursor = start;
+}
+
+HookRunner::~HookRunner() {
+  *alive_ = false;
+  commit_timer_.cancel();
+  retry_timer_.cancel();
+  producer_.reset();  // before the reader and tracker its callbacks use
+}
+
+void HookRunner::Apply(const config::Hook& hook, bool active, int64_t changed_at_ms, const aws::StreamLimits& limits) {
+  hook_ = hook;
+  producer_->Update(hook.stream_name, hook.batch, limits);
+  if (active && !active_ && inactive_since_ms_) {
+    inactive_windows_.emplace_back(*inactive_since_ms_, NowMillis());
+    inactive_since_ms_.reset();
+  } else if (!active && (active_ || !inactive_since_ms_)) {
+    inactive_since_ms_ = changed_at_ms;
+  }
+  active_ = active;
+  metrics_->active = active;
+  producer_->SetPaused(!active);
+  Pump();
+}
+
+bool HookRunner::NotRouted(int64_t received_at_ms) const {
+  if (inactive_since_ms_ && received_at_ms >= *inactive_since_ms_) return true;
+  for (const auto& [from, to] : inactive_windows_) {
+    if (received_at_ms >= from && received_at_ms < to) return true;
+  }
+  return false;
+}
+
+void HookRunner::Wake() { Pump(); }
+
+void HookRunner::Pump() {
+  if (pumping_) return;  // a dead letter written inside Process can call back into us
+  pumping_ = true;
+  std::vector<spool::SpoolRecord> batch;
+  while (producer_->pending() < kMaxBufferedRecords) {
+    batch.clear();
+    const Status status = reader_->Read(kReadRecords, kReadBytes, &batch);
+    if (!status.ok()) {
+      spdlog::error("hook {}: cannot read the spool: {}", hook_.id, status.message());
+      retry_timer_.expires_after(std::chrono::seconds(1));
+      retry_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (!alive.expired() && !ec) Pump();
+      });
+      break;
+    }
+    if (batch.empty()) break;
+    for (const auto& record : batch) Process(record);
+    tracker_.ReadUpTo(reader_->position());
+  }
+  pumping_ = false;
+  ScheduleCommit();
+}
+
+void HookRunner::Process(const spool::SpoolRecord& record) {
+  auto event = DecodeEvent(record.data);
+  if (!event.ok()) {
+    ++metrics_->events_unreadable;
+    return;
+  }
+  if (!hooks::HookMatches(hook_, *event)) {
+    ++metrics_->events_filtered;
+    return;
+  }
+  if (NotRouted(event->received_at_ms)) {
+    ++metrics_->events_not_routed;
+    return;
+  }
+  ++metrics_->events_routed;
+  producer::OutgoingRecord out;
+  out.lsn = record.lsn;
+  out.message_id = std::string(event->message_id);
+  out.received_at_ms = event->received_at_ms;
+  tracker_.Track(record.lsn);
+  auto key = hooks::PartitionKeyFor(hook_.partition_key, *event);
+  if (!key.ok()) {
+    out.data = std::string(event->json);
+    return producer_->DeadLetter(std::move(out), "no partition key: " + key.status().message());
+  }
+  out.partition_key = std::move(*key);
+  if (Status s = hooks::BuildPayload(hook_, *event, &out.data); !s.ok()) {
+    out.data = std::string(event->json);
+    return producer_->DeadLetter(std::move(out), "cannot build the payload: " + s.message());
+  }
+  producer_->Add(std::move(out));
+}
+
+void HookRunner::OnDone(spool::Lsn lsn) {
+  tracker_.Done(lsn);
+  ScheduleCommit();
+  if (producer_ && producer_->pending() < kMaxBufferedRecords / 2 && !pumping_) Pump();
+}
+
+void HookRunner::ScheduleCommit() {
+  if (commit_scheduled_ || tracker_.SafePosition() == committed_) return;
+  commit_scheduled_ = true;
+  commit_timer_.expires_after(kCommitInterval);
+  commit_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+    if (alive.expired() || ec) return;
+    commit_scheduled_ = false;
+    CommitCursor();
+  });
+}
+
+void HookRunner::CommitCursor() {
+  const spool::Lsn safe = tracker_.SafePosition();
+  if (safe == committed_) return;
+  const Status status = spool_->CommitCursor(CursorName(hook_.id), safe);
+  if (!status.ok()) {
+    spdlog::warn("hook {}: cannot save its spool cursor: {}", hook_.id, status.message());
+    return ScheduleCommit();
+  }
+  committed_ = safe;
+  metrics_->cursor = safe;
+}
+
+void HookRunner::Flush() { producer_->FlushAll(); }
+
+}  // namespace streamhook::delivery

@@ -1,0 +1,86 @@
+// HookRunner: delivers one hook. Reads the spool from the hook's cursor, keeps the events the
+// hook matches, builds each record (payload, partition key), hands it to the hook's producer, and
+// commits the cursor as far as every record before it is delivered or dead-lettered.
+//
+// While the connector is inactive or the hook disabled, nothing is sent: records already read wait
+// in the paused producer, and events that arrived after the switch are not routed to this hook
+// (counted), as with Netmera's connector. All methods run on the delivery strand.
+#pragma once
+
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/model.h"
+#include "delivery/completion_tracker.h"
+#include "producer/hook_producer.h"
+#include "spool/spool.h"
+
+namespace streamhook::delivery {
+
+struct HookMetrics {
+  producer::ProducerMetrics producer;
+  std::atomic<uint64_t> events_routed{0};      // matched and handed to the producer
+  std::atomic<uint64_t> events_not_routed{0};  // matched, but arrived while inactive/disabled
+  std::atomic<uint64_t> events_filtered{0};    // not this hook's trigger or event code
+  std::atomic<uint64_t> events_unreadable{0};  // spool records that do not decode (damaged)
+  std::atomic<uint64_t> cursor{0};             // the committed position
+  std::atomic<bool> active{false};
+};
+
+class HookRunner {
+ public:
+  using Strand = producer::HookProducer::Strand;
+
+  // The spool cursor of a hook.
+  static std::string CursorName(const std::string& hook_id) { return "hook-" + hook_id; }
+
+  // Opens (or creates, at the spool's end) the hook's cursor. `metrics` must outlive the runner.
+  static Result<std::unique_ptr<HookRunner>> Create(Strand strand, spool::Spool* spool, const config::Hook& hook,
+                                                    producer::HookProducer::ClientSource clients,
+                                                    producer::DeadLetterStore* dead_letters,
+                                                    HookMetrics* metrics);
+  ~HookRunner();
+
+  // Applies the hook's current settings and whether it may send (connector active, hook enabled).
+  // `changed_at_ms` is when the setting that made it inactive was changed.
+  void Apply(const config::Hook& hook, bool active, int64_t changed_at_ms, const aws::StreamLimits& limits);
+  // New records may be in the spool.
+  void Wake();
+  // Sends everything buffered now (shutdown): no more linger.
+  void Flush();
+  // Commits the cursor to the safe position now.
+  void CommitCursor();
+  size_t pending() const { return producer_->pending(); }
+  const config::Hook& hook() const { return hook_; }
+
+ private:
+  HookRunner(Strand strand, spool::Spool* spool, config::Hook hook, spool::Lsn start, HookMetrics* metrics);
+  void Pump();
+  void Process(const spool::SpoolRecord& record);
+  bool NotRouted(int64_t received_at_ms) const;
+  void OnDone(spool::Lsn lsn);
+  void ScheduleCommit();
+
+  Strand strand_;
+  spool::Spool* spool_;
+  config::Hook hook_;
+  HookMetrics* metrics_;
+  std::unique_ptr<spool::Reader> reader_;
+  std::unique_ptr<producer::HookProducer> producer_;
+  CompletionTracker tracker_;
+  spool::Lsn committed_ = 0;
+  bool active_ = false;
+  std::optional<int64_t> inactive_since_ms_;
+  std::vector<std::pair<int64_t, int64_t>> inactive_windows_;  // [from, to) of past inactivity
+  bool pumping_ = false;
+  bool commit_scheduled_ = false;
+  boost::asio::steady_timer commit_timer_;
+  boost::asio::steady_timer retry_timer_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace streamhook::delivery

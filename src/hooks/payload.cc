@@ -1,0 +1,83 @@
+#include "hooks/payload.h"
+
+#include <simdjson.h>
+
+#include "common/json_writer.h"
+#include "common/time_format.h"
+
+namespace streamhook::hooks {
+namespace {
+
+using simdjson::dom::element;
+
+// The user's attributes: identify's traits, else the traits clients put in context.
+std::string_view AttributesJson(element message, std::string* storage) {
+  element traits;
+  if (message["traits"].get(traits) == simdjson::SUCCESS && traits.is_object()) {
+    *storage = simdjson::minify(traits);
+    return *storage;
+  }
+  if (message.at_pointer("/context/traits").get(traits) == simdjson::SUCCESS && traits.is_object()) {
+    *storage = simdjson::minify(traits);
+    return *storage;
+  }
+  return "{}";
+}
+
+void OptionalString(JsonWriter& w, std::string_view key, std::string_view value) {
+  if (value.empty()) return;
+  w.Key(key);
+  w.String(value);
+}
+
+}  // namespace
+
+Status BuildPayload(const config::Hook& hook, const EventView& event, std::string* out) {
+  if (hook.payload_format == config::PayloadFormat::kSegment) {
+    out->append(event.json);
+    return Status::Ok();
+  }
+  thread_local simdjson::dom::parser parser;
+  element message;
+  if (parser.parse(event.json.data(), event.json.size()).get(message) != simdjson::SUCCESS || !message.is_object()) {
+    return Status::InvalidArgument("stored event " + std::string(event.message_id) + " is not a JSON object");
+  }
+  std::string attributes_storage;
+  const std::string_view attributes = AttributesJson(message, &attributes_storage);
+  std::string_view email;
+  if (message.at_pointer("/traits/email").get(email) != simdjson::SUCCESS) {
+    if (message.at_pointer("/context/traits/email").get(email) != simdjson::SUCCESS) email = {};
+  }
+  std::string_view timestamp;
+  if (message["timestamp"].get(timestamp) != simdjson::SUCCESS) timestamp = {};
+
+  JsonWriter w(out);
+  w.BeginObject();
+  w.Key("hookId");
+  w.String(hook.id);
+  w.Key("trigger");
+  w.String(TriggerName(event.trigger));
+  w.Key("eventCode");
+  w.String(event.event_code);
+  w.Key("event");
+  w.Raw(event.json);
+  w.Key("user");
+  w.BeginObject();
+  OptionalString(w, "userId", event.user_id);
+  OptionalString(w, "anonymousId", event.anonymous_id);
+  w.Key("attributes");
+  w.Raw(attributes);
+  w.Key("identities");
+  w.BeginObject();
+  OptionalString(w, "userId", event.user_id);
+  OptionalString(w, "anonymousId", event.anonymous_id);
+  OptionalString(w, "email", email);
+  w.EndObject();
+  w.EndObject();
+  w.Key("timestamp");
+  w.String(timestamp.empty() ? FormatIso8601Millis(event.received_at_ms) : timestamp);
+  w.EndObject();
+  return Status::Ok();
+}
+
+}  // namespace streamhook::hooks

@@ -1,0 +1,56 @@
+// DeadLetterStore: where records that can never be delivered are kept, with the reason.
+//
+// One JSON-lines file per hook (<dir>/<hook id>.jsonl). Each line: {"time", "hookId", "stream",
+// "lsn", "messageId", "partitionKey", "reason", "data"} where data is the record as JSON when it is
+// JSON, else {"base64": "..."}. Append fsyncs before returning, so a hook's cursor may then move
+// past the records: nothing is lost between the spool and the dead letters.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace streamhook::producer {
+
+struct DeadLetter {
+  int64_t time_ms = 0;
+  std::string hook_id;
+  std::string stream;
+  uint64_t lsn = 0;
+  std::string message_id;
+  std::string partition_key;
+  std::string reason;
+  std::string data;
+};
+
+class DeadLetterStore {
+ public:
+  // Creates the directory when missing.
+  static Result<std::unique_ptr<DeadLetterStore>> Open(const std::filesystem::path& dir);
+
+  // Appends the letters (all of one hook or several) durably. Thread-safe.
+  Status Append(const std::vector<DeadLetter>& letters);
+
+  // Letters kept for a hook, oldest first (for the admin API and tests).
+  Result<std::vector<std::string>> ReadLines(const std::string& hook_id) const;
+
+  uint64_t appended() const;
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  explicit DeadLetterStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  std::filesystem::path dir_;
+  mutable std::mutex mutex_;
+  uint64_t appended_ = 0;
+};
+
+// The JSON line for one letter (without the newline).
+std::string DeadLetterJson(const DeadLetter& letter);
+
+}  // namespace streamhook::producer

@@ -1,0 +1,45 @@
+// Counters a hook's producer keeps, read by /metrics and the admin API.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace streamhook::producer {
+
+// A fixed-bucket latency histogram in milliseconds (Prometheus style: cumulative on output).
+class LatencyHistogram {
+ public:
+  static constexpr std::array<double, 12> kBoundsMs = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000};
+  void Observe(double ms);
+  // Appends the histogram's lines for metric `name` with `labels` (e.g. `hook="h1"`).
+  void AppendPrometheus(const std::string& name, const std::string& labels, std::string* out) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBoundsMs.size() + 1> buckets_{};
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_us_{0};
+};
+
+struct ProducerMetrics {
+  std::atomic<uint64_t> records_delivered{0};
+  std::atomic<uint64_t> records_failed{0};    // per-record failures answered by Kinesis (then retried)
+  std::atomic<uint64_t> records_retried{0};   // record sends after the first
+  std::atomic<uint64_t> records_dead_lettered{0};
+  std::atomic<uint64_t> put_records_calls{0};
+  std::atomic<uint64_t> put_records_errors{0};  // whole-request failures
+  std::atomic<uint64_t> records_sent{0};        // records in PutRecords calls, first tries and retries
+  LatencyHistogram put_records_latency;
+  LatencyHistogram delivery_latency;  // from receivedAt to Kinesis acknowledgement
+
+  void SetError(std::string error);
+  std::string error() const;  // "" when the last call succeeded
+
+ private:
+  mutable std::mutex mutex_;
+  std::string error_;
+};
+
+}  // namespace streamhook::producer
