@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <future>
 
 #include "aws/credentials.h"
@@ -10,6 +11,15 @@
 
 namespace streamhook::delivery {
 namespace asio = boost::asio;
+namespace {
+
+// When the newest setting deciding whether the hook may send (connector or hook) was changed.
+int64_t ChangedAt(const config::ConfigSnapshot& snapshot, const config::Hook& hook) {
+  const int64_t connector_changed = snapshot.connector ? snapshot.connector->updated_at_ms : 0;
+  return std::max({connector_changed, hook.updated_at_ms, hook.created_at_ms});
+}
+
+}  // namespace
 
 DeliveryService::DeliveryService(spool::Spool* spool, config::ConfigStore* config,
                                  producer::DeadLetterStore* dead_letters)
@@ -22,8 +32,11 @@ DeliveryService::~DeliveryService() {
 void DeliveryService::Start() {
   work_.emplace(io_.get_executor());
   thread_ = std::thread([this] { io_.run(); });
+  // Runs on the admin request's thread before it is answered: a hook created now gets every event
+  // accepted after its 201.
   subscription_ = config_->Subscribe([this](std::shared_ptr<const config::ConfigSnapshot> snapshot) {
-    asio::post(strand_, [this, snapshot = std::move(snapshot)] { OnConfig(snapshot); });
+    const spool::Lsn spool_end = spool_->end_lsn();
+    asio::post(strand_, [this, snapshot = std::move(snapshot), spool_end] { OnConfig(snapshot, spool_end); });
   });
   subscribed_ = true;
   notifier_ = std::thread([this] { NotifierLoop(); });
@@ -119,14 +132,14 @@ void DeliveryService::FetchLimits(const std::string& hook_id, const std::string&
       if (it != runners_.end() && snapshot_) {
         if (const config::Hook* hook = snapshot_->FindHook(hook_id)) {
           const bool active = snapshot_->connector && snapshot_->connector->active && hook->enabled;
-          it->second->Apply(*hook, active, NowMillis(), limits);
+          it->second->Apply(*hook, active, ChangedAt(*snapshot_, *hook), limits);
         }
       }
     });
   });
 }
 
-void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> snapshot) {
+void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> snapshot, spool::Lsn spool_end) {
   if (stopping_) return;
   snapshot_ = snapshot;
   UpdateClient(snapshot->connector);
@@ -155,7 +168,7 @@ void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> sna
     auto it = runners_.find(hook.id);
     if (it == runners_.end()) {
       auto runner = HookRunner::Create(
-          strand_, spool_, hook, [this] { return client_; }, dead_letters_, metrics);
+          strand_, spool_, hook, spool_end, [this] { return client_; }, dead_letters_, metrics);
       if (!runner.ok()) {
         spdlog::error("hook {} cannot start: {}", hook.id, runner.status().message());
         continue;
@@ -166,10 +179,9 @@ void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> sna
     const bool stream_changed = it->second->hook().stream_name != hook.stream_name;
     if (stream_changed) limits_.erase(hook.id);
     const bool active = connector_active && hook.enabled;
-    int64_t changed_at = hook.updated_at_ms;
-    if (!connector_active) changed_at = snapshot->connector ? snapshot->connector->updated_at_ms : hook.created_at_ms;
     auto limits = limits_.find(hook.id);
-    it->second->Apply(hook, active, changed_at, limits == limits_.end() ? aws::StreamLimits{} : limits->second);
+    it->second->Apply(hook, active, ChangedAt(*snapshot, hook),
+                      limits == limits_.end() ? aws::StreamLimits{} : limits->second);
     if (limits == limits_.end()) FetchLimits(hook.id, hook.stream_name);
   }
 }

@@ -40,7 +40,8 @@ class DeliveryService {
   std::map<std::string, std::string> HookErrors() const;
 
  private:
-  void OnConfig(std::shared_ptr<const config::ConfigSnapshot> snapshot);  // on the strand
+  // On the strand. `spool_end` is the spool's end when the change was made: new hooks start there.
+  void OnConfig(std::shared_ptr<const config::ConfigSnapshot> snapshot, spool::Lsn spool_end);
   void UpdateClient(const std::optional<config::KinesisConnector>& connector);
   void FetchLimits(const std::string& hook_id, const std::string& stream);
   void NotifierLoop();

@@ -19,10 +19,11 @@ constexpr auto kCommitInterval = std::chrono::milliseconds(100);
 }  // namespace
 
 Result<std::unique_ptr<HookRunner>> HookRunner::Create(Strand strand, spool::Spool* spool, const config::Hook& hook,
+                                                       spool::Lsn cursor_start,
                                                        producer::HookProducer::ClientSource clients,
                                                        producer::DeadLetterStore* dead_letters,
                                                        HookMetrics* metrics) {
-  auto start = spool->OpenCursor(CursorName(hook.id));
+  auto start = spool->OpenCursor(CursorName(hook.id), cursor_start);
   if (!start.ok()) return start.status();
   std::unique_ptr<HookRunner> runner(new HookRunner(strand, spool, hook, *start, metrics));
   producer::HookProducerOptions options;
@@ -61,7 +62,7 @@ void HookRunner::Apply(const config::Hook& hook, bool active, int64_t changed_at
   hook_ = hook;
   producer_->Update(hook.stream_name, hook.batch, limits);
   if (active && !active_ && inactive_since_ms_) {
-    inactive_windows_.emplace_back(*inactive_since_ms_, NowMillis());
+    inactive_windows_.emplace_back(*inactive_since_ms_, changed_at_ms);
     inactive_since_ms_.reset();
   } else if (!active && (active_ || !inactive_since_ms_)) {
     inactive_since_ms_ = changed_at_ms;

@@ -38,15 +38,18 @@ class HookRunner {
   // The spool cursor of a hook.
   static std::string CursorName(const std::string& hook_id) { return "hook-" + hook_id; }
 
-  // Opens (or creates, at the spool's end) the hook's cursor. `metrics` must outlive the runner.
+  // Opens the hook's cursor, creating a new one at `start` (the spool's end when the hook was
+  // created, so it gets every event accepted after that). `metrics` must outlive the runner.
   static Result<std::unique_ptr<HookRunner>> Create(Strand strand, spool::Spool* spool, const config::Hook& hook,
+                                                    spool::Lsn start,
                                                     producer::HookProducer::ClientSource clients,
                                                     producer::DeadLetterStore* dead_letters,
                                                     HookMetrics* metrics);
   ~HookRunner();
 
   // Applies the hook's current settings and whether it may send (connector active, hook enabled).
-  // `changed_at_ms` is when the setting that made it inactive was changed.
+  // `changed_at_ms` is when the newest of those settings changed: events received from then on
+  // follow the new state.
   void Apply(const config::Hook& hook, bool active, int64_t changed_at_ms, const aws::StreamLimits& limits);
   // New records may be in the spool.
   void Wake();
