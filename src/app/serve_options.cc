@@ -40,13 +40,20 @@ Status ReadHttp(object http, server::HttpServerOptions* options) {
     const std::string key = "http." + std::string(k);
     uint64_t n = 0;
     if (Status s = ReadUint(v, key, &n); !s.ok()) return s;
-    if (k == "ioThreads") options->io_threads = static_cast<int>(std::max<uint64_t>(1, n));
-    else if (k == "bodyLimit") options->body_limit = n;
-    else if (k == "headerLimit") options->header_limit = n;
-    else if (k == "readTimeoutMs") options->read_timeout = std::chrono::milliseconds(n);
-    else if (k == "idleTimeoutMs") options->idle_timeout = std::chrono::milliseconds(n);
-    else if (k == "maxConnections") options->max_connections = n;
-    else return Status::InvalidArgument("config file: unknown key '" + key + "'");
+    if (k == "ioThreads")
+      options->io_threads = static_cast<int>(std::max<uint64_t>(1, n));
+    else if (k == "bodyLimit")
+      options->body_limit = n;
+    else if (k == "headerLimit")
+      options->header_limit = n;
+    else if (k == "readTimeoutMs")
+      options->read_timeout = std::chrono::milliseconds(n);
+    else if (k == "idleTimeoutMs")
+      options->idle_timeout = std::chrono::milliseconds(n);
+    else if (k == "maxConnections")
+      options->max_connections = n;
+    else
+      return Status::InvalidArgument("config file: unknown key '" + key + "'");
   }
   return Status::Ok();
 }
@@ -69,7 +76,8 @@ Status LoadServeConfigFile(const std::filesystem::path& path, ServeOptions* opti
     object nested;
     uint64_t n = 0;
     if (key == "listen") {
-      if (v.get_string().get(text) != simdjson::SUCCESS) return WrongType(key, "a string like 127.0.0.1:8088");
+      if (v.get_string().get(text) != simdjson::SUCCESS)
+        return WrongType(key, "a string like 127.0.0.1:8088");
       options->listen = std::string(text);
     } else if (key == "dataDir") {
       if (v.get_string().get(text) != simdjson::SUCCESS) return WrongType(key, "a path");

@@ -64,17 +64,24 @@ struct ServerApp::Parts {
   bool stopped = false;
 };
 
-ServerApp::ServerApp(ServeOptions options) : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
+ServerApp::ServerApp(ServeOptions options)
+    : options_(std::move(options)), parts_(std::make_unique<Parts>()) {}
 
-ServerApp::~ServerApp() { Stop(); }
+ServerApp::~ServerApp() {
+  Stop();
+}
 
-int ServerApp::port() const { return parts_->http ? parts_->http->port() : 0; }
+int ServerApp::port() const {
+  return parts_->http ? parts_->http->port() : 0;
+}
 
 Status ServerApp::Start(FirstStartSecrets* secrets) {
   Parts& p = *parts_;
   std::error_code ec;
   std::filesystem::create_directories(options_.data_dir, ec);
-  if (ec) return Status::IoError("cannot create data directory " + options_.data_dir.string() + ": " + ec.message());
+  if (ec)
+    return Status::IoError("cannot create data directory " + options_.data_dir.string() + ": " +
+                           ec.message());
 
   auto master = config::LoadMasterKey(options_.data_dir);
   if (!master.ok()) return master.status();
@@ -109,7 +116,8 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
   auto dead_letters = producer::DeadLetterStore::Open(options_.data_dir / "deadletter");
   if (!dead_letters.ok()) return dead_letters.status();
   p.dead_letters = std::move(*dead_letters);
-  p.delivery = std::make_unique<delivery::DeliveryService>(p.spool.get(), p.config.get(), p.dead_letters.get());
+  p.delivery =
+      std::make_unique<delivery::DeliveryService>(p.spool.get(), p.config.get(), p.dead_letters.get());
   p.delivery->Start();
 
   p.write_keys = std::make_unique<ConfigWriteKeys>(p.config.get());
@@ -118,13 +126,17 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
 
   server::Router router;
   ingest::IngestHandler* ingest = p.ingest.get();
-  router.AddPrefix("/v1/", [ingest](const HttpRequest& request, Respond respond) { ingest->Handle(request, std::move(respond)); });
+  router.AddPrefix("/v1/", [ingest](const HttpRequest& request, Respond respond) {
+    ingest->Handle(request, std::move(respond));
+  });
   router.AddPrefix("/admin/v1/", p.admin->AsHandler());
-  router.AddExact("/healthz", [](const HttpRequest&, Respond respond) { respond(Json(200, R"({"status":"ok"})")); });
+  router.AddExact("/healthz",
+                  [](const HttpRequest&, Respond respond) { respond(Json(200, R"({"status":"ok"})")); });
   router.AddExact("/readyz", [this](const HttpRequest&, Respond respond) {
     const auto stats = parts_->spool->Stats();
     if (draining_) return respond(Json(503, R"({"ready":false,"reason":"shutting down"})"));
-    if (stats.bytes_on_disk >= stats.max_bytes) return respond(Json(503, R"({"ready":false,"reason":"spool full"})"));
+    if (stats.bytes_on_disk >= stats.max_bytes)
+      return respond(Json(503, R"({"ready":false,"reason":"spool full"})"));
     respond(Json(200, R"({"ready":true})"));
   });
   router.AddExact("/metrics", [this](const HttpRequest&, Respond respond) {

@@ -19,9 +19,9 @@ struct AwsError {
     kClient,     // we refused to send: a limit or an argument was wrong
   };
   Kind kind = Kind::kService;
-  int http_status = 0;   // 0 when there was no HTTP answer
-  std::string type;      // the short __type, e.g. "ResourceNotFoundException"
-  std::string message;   // AWS's message or ours; never contains secrets
+  int http_status = 0;  // 0 when there was no HTTP answer
+  std::string type;     // the short __type, e.g. "ResourceNotFoundException"
+  std::string message;  // AWS's message or ours; never contains secrets
   bool retryable = false;
 
   // "ResourceNotFoundException (HTTP 400): Stream foo under account ... not found."

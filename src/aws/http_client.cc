@@ -1,5 +1,6 @@
 #include "aws/http_client.h"
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,7 +12,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <atomic>
 #include <deque>
 #include <optional>
 
@@ -167,11 +167,11 @@ struct HttpClient::State : std::enable_shared_from_this<HttpClient::State> {
       parser.body_limit(options.max_response_bytes);
       ++requests_sent;
       beast::error_code ec =
-          connection->tls ? co_await WriteThenRead(*connection->tls, connection->lowest(), connection->buffer,
-                                                   request, parser, options.request_timeout)
-                          : co_await WriteThenRead(*connection->plain, connection->lowest(),
-                                                   connection->buffer, request, parser,
-                                                   options.request_timeout);
+          connection->tls
+              ? co_await WriteThenRead(*connection->tls, connection->lowest(), connection->buffer, request,
+                                       parser, options.request_timeout)
+              : co_await WriteThenRead(*connection->plain, connection->lowest(), connection->buffer, request,
+                                       parser, options.request_timeout);
       if (!ec) {
         auto response = parser.release();
         reply.ok = true;
@@ -209,7 +209,8 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(asio::any_io_executor exe
     if (!state->options.ca_file.empty()) {
       state->tls_context->load_verify_file(state->options.ca_file, ec);
       if (ec) {
-        return Status::InvalidArgument("cannot load CA file '" + state->options.ca_file + "': " + ec.message());
+        return Status::InvalidArgument("cannot load CA file '" + state->options.ca_file +
+                                       "': " + ec.message());
       }
     }
   }
@@ -220,7 +221,9 @@ HttpClient::HttpClient(std::shared_ptr<State> state) : state_(std::move(state)) 
 
 HttpClient::~HttpClient() = default;
 
-const Endpoint& HttpClient::endpoint() const { return state_->endpoint; }
+const Endpoint& HttpClient::endpoint() const {
+  return state_->endpoint;
+}
 
 void HttpClient::Send(HttpCall call, std::function<void(HttpReply)> done) {
   asio::post(state_->strand, [state = state_, call = std::move(call), done = std::move(done)]() mutable {

@@ -27,7 +27,7 @@ struct HttpClientOptions {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds request_timeout{30000};  // from writing the request to the last byte read
   size_t max_connections = 8;
-  std::string ca_file;            // extra CA certificates (PEM), e.g. for a local TLS emulator
+  std::string ca_file;                   // extra CA certificates (PEM), e.g. for a local TLS emulator
   size_t max_response_bytes = 64 << 20;  // GetRecords can return 10 MiB of data, base64-encoded
 };
 
@@ -47,8 +47,8 @@ struct HttpReply {
 class HttpClient {
  public:
   // Fails when the CA file cannot be loaded.
-  static Result<std::unique_ptr<HttpClient>> Create(boost::asio::any_io_executor executor,
-                                                    Endpoint endpoint, HttpClientOptions options = {});
+  static Result<std::unique_ptr<HttpClient>> Create(boost::asio::any_io_executor executor, Endpoint endpoint,
+                                                    HttpClientOptions options = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

@@ -20,9 +20,9 @@ std::function<void(AwsResult<std::string>)> Parsing(KinesisClient::Callback<T> d
 
 }  // namespace
 
-Result<std::unique_ptr<KinesisClient>> KinesisClient::Create(boost::asio::any_io_executor executor,
-                                                             KinesisClientOptions options,
-                                                             std::shared_ptr<CredentialsProvider> credentials) {
+Result<std::unique_ptr<KinesisClient>> KinesisClient::Create(
+    boost::asio::any_io_executor executor, KinesisClientOptions options,
+    std::shared_ptr<CredentialsProvider> credentials) {
   if (options.region.empty()) return Status::InvalidArgument("no AWS region given");
   Endpoint endpoint = EndpointForRegion("kinesis", options.region);
   if (!options.endpoint_url.empty()) {
@@ -85,8 +85,8 @@ void KinesisClient::PutRecords(std::string_view stream, std::span<const PutRecor
        }));
 }
 
-void KinesisClient::PutRecord(std::string_view stream, const PutRecordsEntry& record, const StreamLimits& limits,
-                              Callback<PutRecordOutput> done) {
+void KinesisClient::PutRecord(std::string_view stream, const PutRecordsEntry& record,
+                              const StreamLimits& limits, Callback<PutRecordOutput> done) {
   if (auto error = CheckRecord(record, limits)) return done(std::move(*error));
   Call("PutRecord", PutRecordRequestJson(stream, record),
        Parsing<PutRecordOutput>(std::move(done), ParsePutRecordResponse));
@@ -97,7 +97,8 @@ void KinesisClient::ListShards(std::string_view stream, Callback<std::vector<Sha
 }
 
 void KinesisClient::ListShardsPage(std::string stream, std::string token, int page_size,
-                                   std::shared_ptr<std::vector<Shard>> shards, Callback<std::vector<Shard>> done) {
+                                   std::shared_ptr<std::vector<Shard>> shards,
+                                   Callback<std::vector<Shard>> done) {
   const std::string body = ListShardsRequestJson(stream, token, page_size);
   Call("ListShards", body,
        [this, stream = std::move(stream), page_size, shards,

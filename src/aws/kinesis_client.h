@@ -47,8 +47,8 @@ class KinesisClient {
   // Writes up to 500 records after checking them against `limits` (a violation fails the whole call
   // with a non-retryable client error naming the record). The result has one entry per record,
   // in order.
-  void PutRecords(std::string_view stream, std::span<const PutRecordsEntry> records, const StreamLimits& limits,
-                  Callback<PutRecordsOutput> done);
+  void PutRecords(std::string_view stream, std::span<const PutRecordsEntry> records,
+                  const StreamLimits& limits, Callback<PutRecordsOutput> done);
   void PutRecord(std::string_view stream, const PutRecordsEntry& record, const StreamLimits& limits,
                  Callback<PutRecordOutput> done);
   // Every shard of the stream, following NextToken pages of up to `page_size` shards (0: the

@@ -62,7 +62,8 @@ void AppendStreamRef(std::string_view stream, std::string* out) {
 
 std::string PutRecordsRequestJson(std::string_view stream, std::span<const PutRecordsEntry> records) {
   size_t size = 64 + stream.size();
-  for (const auto& r : records) size += 64 + r.data.size() * 4 / 3 + r.partition_key.size() + r.explicit_hash_key.size();
+  for (const auto& r : records)
+    size += 64 + r.data.size() * 4 / 3 + r.partition_key.size() + r.explicit_hash_key.size();
   std::string out;
   out.reserve(size);
   Begin(&out, stream);
@@ -186,7 +187,8 @@ AwsResult<PutRecordsOutput> ParsePutRecordsResponse(std::string_view body, size_
     if (e.error_code.empty()) {
       e.sequence_number = Str(r, "SequenceNumber");
       e.shard_id = Str(r, "ShardId");
-      if (e.sequence_number.empty()) return InvalidResponse("a PutRecords result has neither SequenceNumber nor ErrorCode");
+      if (e.sequence_number.empty())
+        return InvalidResponse("a PutRecords result has neither SequenceNumber nor ErrorCode");
     } else {
       e.error_message = Str(r, "ErrorMessage");
       ++counted_failures;
@@ -246,8 +248,10 @@ AwsResult<StreamSummary> ParseDescribeStreamSummaryResponse(std::string_view bod
   out.stream_status = Str(summary, "StreamStatus");
   out.encryption_type = Str(summary, "EncryptionType");
   int64_t n = 0;
-  if (summary["OpenShardCount"].get_int64().get(n) == simdjson::SUCCESS) out.open_shard_count = static_cast<int>(n);
-  if (summary["MaxRecordSizeInKiB"].get_int64().get(n) == simdjson::SUCCESS && n > 0) out.max_record_size_kib = n;
+  if (summary["OpenShardCount"].get_int64().get(n) == simdjson::SUCCESS)
+    out.open_shard_count = static_cast<int>(n);
+  if (summary["MaxRecordSizeInKiB"].get_int64().get(n) == simdjson::SUCCESS && n > 0)
+    out.max_record_size_kib = n;
   element mode;
   if (summary["StreamModeDetails"].get(mode) == simdjson::SUCCESS) out.stream_mode = Str(mode, "StreamMode");
   return out;
@@ -284,7 +288,8 @@ AwsResult<GetRecordsOutput> ParseGetRecordsResponse(std::string_view body) {
   }
   out.next_shard_iterator = Str(doc, "NextShardIterator");
   int64_t behind = 0;
-  if (doc["MillisBehindLatest"].get_int64().get(behind) == simdjson::SUCCESS) out.millis_behind_latest = behind;
+  if (doc["MillisBehindLatest"].get_int64().get(behind) == simdjson::SUCCESS)
+    out.millis_behind_latest = behind;
   simdjson::dom::array children;
   if (doc["ChildShards"].get_array().get(children) == simdjson::SUCCESS) {
     for (element c : children) {

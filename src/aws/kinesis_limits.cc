@@ -54,11 +54,12 @@ std::optional<AwsError> CheckRecord(const PutRecordsEntry& record, const StreamL
   return std::nullopt;
 }
 
-std::optional<AwsError> CheckPutRecords(std::span<const PutRecordsEntry> records, const StreamLimits& limits) {
+std::optional<AwsError> CheckPutRecords(std::span<const PutRecordsEntry> records,
+                                        const StreamLimits& limits) {
   if (records.empty()) return ClientError("InvalidRequest", "PutRecords needs at least one record");
   if (records.size() > kMaxRecordsPerPutRecords) {
-    return ClientError("TooManyRecords", "PutRecords takes at most 500 records; got " +
-                                             std::to_string(records.size()));
+    return ClientError("TooManyRecords",
+                       "PutRecords takes at most 500 records; got " + std::to_string(records.size()));
   }
   int64_t total = 0;
   for (size_t i = 0; i < records.size(); ++i) {

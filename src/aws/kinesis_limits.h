@@ -13,15 +13,15 @@
 namespace streamhook::aws {
 
 inline constexpr size_t kMaxRecordsPerPutRecords = 500;
-inline constexpr int64_t kDefaultMaxRecordBytes = 1 << 20;         // 1 MiB (MaxRecordSizeInKiB 1024)
-inline constexpr int64_t kLargestMaxRecordBytes = 10 << 20;        // streams can be raised to 10 MiB
-inline constexpr int64_t kDefaultMaxRequestBytes = 5 << 20;        // the safe PutRecords payload limit
+inline constexpr int64_t kDefaultMaxRecordBytes = 1 << 20;   // 1 MiB (MaxRecordSizeInKiB 1024)
+inline constexpr int64_t kLargestMaxRecordBytes = 10 << 20;  // streams can be raised to 10 MiB
+inline constexpr int64_t kDefaultMaxRequestBytes = 5 << 20;  // the safe PutRecords payload limit
 inline constexpr int64_t kLargestMaxRequestBytes = 10 << 20;
 inline constexpr size_t kMaxPartitionKeyChars = 256;
 
 struct StreamLimits {
-  int64_t max_record_bytes = kDefaultMaxRecordBytes;   // data before base64 + partition key
-  int64_t max_request_bytes = kDefaultMaxRequestBytes; // sum over records of data + partition key
+  int64_t max_record_bytes = kDefaultMaxRecordBytes;    // data before base64 + partition key
+  int64_t max_request_bytes = kDefaultMaxRequestBytes;  // sum over records of data + partition key
 
   // The limits for a stream whose DescribeStreamSummary said MaxRecordSizeInKiB, with the request
   // limit configured by the user (clamped to what the API accepts, and never below one record).

@@ -17,7 +17,7 @@ namespace streamhook::aws {
 template <typename T>
 class AwsResult {
  public:
-  AwsResult(T value) : value_(std::move(value)) {}     // NOLINT: implicit by design
+  AwsResult(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   AwsResult(AwsError error) : error_(std::move(error)) {}  // NOLINT: implicit by design
   bool ok() const { return value_.has_value(); }
   const AwsError& error() const { return error_; }
@@ -34,7 +34,7 @@ class AwsResult {
 
 // One record of a PutRecords request. The views must stay valid only during the call.
 struct PutRecordsEntry {
-  std::string_view data;               // raw bytes (the client base64-encodes them)
+  std::string_view data;  // raw bytes (the client base64-encodes them)
   std::string_view partition_key;
   std::string_view explicit_hash_key;  // decimal 128-bit hash, or empty
 };
@@ -65,7 +65,7 @@ struct Shard {
   std::string starting_hash_key;         // decimal
   std::string ending_hash_key;           // decimal
   std::string starting_sequence_number;
-  std::string ending_sequence_number;    // set once the shard is closed (after a reshard)
+  std::string ending_sequence_number;  // set once the shard is closed (after a reshard)
   bool closed() const { return !ending_sequence_number.empty(); }
 };
 
@@ -101,7 +101,7 @@ struct ChildShard {
 
 struct GetRecordsOutput {
   std::vector<KinesisRecord> records;
-  std::string next_shard_iterator;  // empty: the shard is closed and read to its end
+  std::string next_shard_iterator;    // empty: the shard is closed and read to its end
   int64_t millis_behind_latest = -1;  // -1 when not reported
   std::vector<ChildShard> child_shards;
 };

@@ -17,7 +17,8 @@ bool IsAggregated(std::string_view data) {
 
 Result<std::vector<UserRecord>> Deaggregate(std::string_view data) {
   if (!IsAggregated(data)) return Status::InvalidArgument("not a KPL aggregated record");
-  const std::string_view message = data.substr(kKplMagic.size(), data.size() - kKplMagic.size() - kDigestBytes);
+  const std::string_view message =
+      data.substr(kKplMagic.size(), data.size() - kKplMagic.size() - kDigestBytes);
   const std::string_view digest = data.substr(data.size() - kDigestBytes);
   if (AsBytes(Md5(message)) != digest) {
     return Status::Corruption("KPL aggregated record: MD5 of the protobuf does not match its trailer");
@@ -41,7 +42,8 @@ Result<std::vector<UserRecord>> Deaggregate(std::string_view data) {
         return Status::Corruption("KPL aggregated record: user record " + std::to_string(i) +
                                   " points past the explicit hash key table");
       }
-      user.explicit_hash_key = aggregated.explicit_hash_key_table(static_cast<int>(r.explicit_hash_key_index()));
+      user.explicit_hash_key =
+          aggregated.explicit_hash_key_table(static_cast<int>(r.explicit_hash_key_index()));
     }
     user.data = r.data();
     out.push_back(std::move(user));

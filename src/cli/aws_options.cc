@@ -5,11 +5,13 @@
 namespace streamhook::cli {
 
 void AddAwsOptions(CLI::App* command, AwsOptions* options) {
-  command->add_option("--region", options->region, "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)");
+  command->add_option("--region", options->region,
+                      "AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)");
   command->add_option("--endpoint", options->endpoint,
                       "Kinesis endpoint URL, e.g. http://127.0.0.1:4567 for an emulator");
   command->add_option("--profile", options->profile, "profile in the AWS shared config/credentials files");
-  command->add_option("--ca-file", options->ca_file, "extra CA certificates (PEM) to trust for https endpoints");
+  command->add_option("--ca-file", options->ca_file,
+                      "extra CA certificates (PEM) to trust for https endpoints");
 }
 
 Result<std::unique_ptr<aws::KinesisClient>> MakeKinesisClient(boost::asio::io_context& io,

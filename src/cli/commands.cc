@@ -13,7 +13,11 @@ void RegisterCommands(CLI::App& app) {
   RegisterServe(app);
 }
 
-int ExitCode() { return exit_code.load(); }
-void SetExitCode(int code) { exit_code.store(code); }
+int ExitCode() {
+  return exit_code.load();
+}
+void SetExitCode(int code) {
+  exit_code.store(code);
+}
 
 }  // namespace streamhook::cli

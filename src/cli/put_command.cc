@@ -50,7 +50,8 @@ int RunPut(const PutFlags& flags) {
   aws::StreamLimits limits;
   auto summary = aws::RunToCompletion<aws::StreamSummary>(
       io, [&](auto done) { (*client)->DescribeStreamSummary(flags.stream, std::move(done)); });
-  if (summary.ok()) limits = aws::StreamLimits::ForStream(summary->max_record_size_kib, aws::kDefaultMaxRequestBytes);
+  if (summary.ok())
+    limits = aws::StreamLimits::ForStream(summary->max_record_size_kib, aws::kDefaultMaxRequestBytes);
   const aws::PutRecordsEntry entry{*data, flags.partition_key, flags.explicit_hash_key};
   auto put = aws::RunToCompletion<aws::PutRecordOutput>(
       io, [&](auto done) { (*client)->PutRecord(flags.stream, entry, limits, std::move(done)); });
@@ -58,7 +59,8 @@ int RunPut(const PutFlags& flags) {
     std::cerr << "error: " << DescribeAwsFailure(put.error(), flags.stream, **client) << "\n";
     return 1;
   }
-  std::cout << "{\"ShardId\":\"" << put->shard_id << "\",\"SequenceNumber\":\"" << put->sequence_number << "\"}\n";
+  std::cout << "{\"ShardId\":\"" << put->shard_id << "\",\"SequenceNumber\":\"" << put->sequence_number
+            << "\"}\n";
   return 0;
 }
 
@@ -69,8 +71,10 @@ void RegisterPut(CLI::App& app) {
   CLI::App* put = app.add_subcommand("put", "Write one record to a Kinesis stream (PutRecord)");
   put->add_option("--stream", flags->stream, "stream name or ARN")->required();
   put->add_option("--partition-key,-k", flags->partition_key, "partition key (1-256 characters)")->required();
-  put->add_option("--explicit-hash-key", flags->explicit_hash_key, "decimal hash key overriding the partition key's");
-  put->add_option("--data,-d", flags->data, "the record: @file, - for standard input, or the text itself")->required();
+  put->add_option("--explicit-hash-key", flags->explicit_hash_key,
+                  "decimal hash key overriding the partition key's");
+  put->add_option("--data,-d", flags->data, "the record: @file, - for standard input, or the text itself")
+      ->required();
   AddAwsOptions(put, &flags->aws);
   put->callback([flags] { SetExitCode(RunPut(*flags)); });
 }

@@ -14,7 +14,8 @@ enum class DataKind { kJson, kText, kBinary };
 DataKind Classify(std::string_view data) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (!data.empty() && parser.parse(data.data(), data.size()).get(doc) == simdjson::SUCCESS) return DataKind::kJson;
+  if (!data.empty() && parser.parse(data.data(), data.size()).get(doc) == simdjson::SUCCESS)
+    return DataKind::kJson;
   return simdjson::validate_utf8(data.data(), data.size()) ? DataKind::kText : DataKind::kBinary;
 }
 
@@ -34,10 +35,14 @@ void Newline(std::string* out, int indent) {
 }  // namespace
 
 bool ParseTailFormat(std::string_view text, TailFormat* format) {
-  if (text == "pretty") *format = TailFormat::kPretty;
-  else if (text == "json") *format = TailFormat::kJson;
-  else if (text == "raw") *format = TailFormat::kRaw;
-  else return false;
+  if (text == "pretty")
+    *format = TailFormat::kPretty;
+  else if (text == "json")
+    *format = TailFormat::kJson;
+  else if (text == "raw")
+    *format = TailFormat::kRaw;
+  else
+    return false;
   return true;
 }
 
@@ -50,12 +55,17 @@ std::string PrettyJson(std::string_view json, int base_indent) {
     const char c = json[i];
     if (in_string) {
       out.push_back(c);
-      if (c == '\\' && i + 1 < json.size()) out.push_back(json[++i]);
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < json.size())
+        out.push_back(json[++i]);
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     switch (c) {
-      case '"': in_string = true; out.push_back(c); break;
+      case '"':
+        in_string = true;
+        out.push_back(c);
+        break;
       case '{':
       case '[':
         out.push_back(c);
@@ -66,10 +76,19 @@ std::string PrettyJson(std::string_view json, int base_indent) {
         }
         break;
       case '}':
-      case ']': Newline(&out, --indent); out.push_back(c); break;
-      case ',': out.push_back(c); Newline(&out, indent); break;
+      case ']':
+        Newline(&out, --indent);
+        out.push_back(c);
+        break;
+      case ',':
+        out.push_back(c);
+        Newline(&out, indent);
+        break;
       case ':': out.append(": "); break;
-      case ' ': case '\n': case '\r': case '\t': break;
+      case ' ':
+      case '\n':
+      case '\r':
+      case '\t': break;
       default: out.push_back(c);
     }
   }

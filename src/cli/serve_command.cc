@@ -22,7 +22,8 @@ struct ServeFlags {
 void SetUpLogging(const ServeFlags& flags) {
   spdlog::set_level(spdlog::level::from_str(flags.log_level));
   if (flags.log_json) {
-    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%v"})", spdlog::pattern_time_type::utc);
+    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","message":"%v"})",
+                        spdlog::pattern_time_type::utc);
   } else {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
   }
@@ -57,8 +58,8 @@ int RunServe(const ServeFlags& flags) {
   }
   // Shown once, on the terminal of whoever started the server, never in the log.
   if (!secrets.admin_token.empty()) {
-    std::cout << "Admin token (saved 0600 in " << secrets.admin_token_path << "; shown only now): "
-              << secrets.admin_token << std::endl;
+    std::cout << "Admin token (saved 0600 in " << secrets.admin_token_path
+              << "; shown only now): " << secrets.admin_token << std::endl;
   }
   if (secrets.master_key_created) {
     std::cout << "Master key created in " << secrets.master_key_path
@@ -82,7 +83,8 @@ void RegisterServe(CLI::App& app) {
   serve->add_option("--config", flags->config_file, "JSON file with server settings (see README)");
   serve->add_option("--log-level", flags->log_level, "trace, debug, info (default), warn, error");
   serve->add_flag("--log-json", flags->log_json, "log one JSON object per line");
-  serve->add_flag("--no-fsync", flags->no_fsync, "do not fsync the spool (benchmarks only: a crash loses events)");
+  serve->add_flag("--no-fsync", flags->no_fsync,
+                  "do not fsync the spool (benchmarks only: a crash loses events)");
   serve->callback([flags] { SetExitCode(RunServe(*flags)); });
 }
 

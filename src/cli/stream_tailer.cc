@@ -52,13 +52,15 @@ StreamTailer::StreamTailer(boost::asio::io_context& io, aws::KinesisClient& clie
 Status StreamTailer::StartShard(const std::string& shard_id, std::vector<ShardCursor>* active) {
   // Children of a shard read to its end continue from their beginning.
   aws::IteratorStart start = options_.start;
-  const auto it = std::find_if(shards_.begin(), shards_.end(), [&](const aws::Shard& s) { return s.shard_id == shard_id; });
+  const auto it = std::find_if(shards_.begin(), shards_.end(),
+                               [&](const aws::Shard& s) { return s.shard_id == shard_id; });
   const bool is_child = it != shards_.end() && (Contains(finished_, it->parent_shard_id) ||
                                                 Contains(finished_, it->adjacent_parent_shard_id));
   if (is_child) start = aws::IteratorStart{aws::IteratorType::kTrimHorizon, "", 0};
   auto iterator = aws::RunToCompletion<std::string>(
       io_, [&](auto done) { client_.GetShardIterator(options_.stream, shard_id, start, std::move(done)); });
-  if (!iterator.ok()) return Status::Unavailable(DescribeAwsFailure(iterator.error(), options_.stream, client_));
+  if (!iterator.ok())
+    return Status::Unavailable(DescribeAwsFailure(iterator.error(), options_.stream, client_));
   ShardCursor cursor;
   cursor.shard_id = shard_id;
   cursor.iterator = std::move(*iterator);
@@ -115,13 +117,15 @@ Status StreamTailer::Poll(std::vector<ShardCursor>* active,
     if (!result.ok()) {
       const aws::AwsError& error = result.error();
       if (error.type == "ExpiredIteratorException") {
-        aws::IteratorStart restart = c.last_sequence.empty()
-                                         ? options_.start
-                                         : aws::IteratorStart{aws::IteratorType::kAfterSequenceNumber, c.last_sequence, 0};
+        aws::IteratorStart restart =
+            c.last_sequence.empty()
+                ? options_.start
+                : aws::IteratorStart{aws::IteratorType::kAfterSequenceNumber, c.last_sequence, 0};
         auto iterator = aws::RunToCompletion<std::string>(io_, [&](auto done) {
           client_.GetShardIterator(options_.stream, c.shard_id, restart, std::move(done));
         });
-        if (!iterator.ok()) return Status::Unavailable(DescribeAwsFailure(iterator.error(), options_.stream, client_));
+        if (!iterator.ok())
+          return Status::Unavailable(DescribeAwsFailure(iterator.error(), options_.stream, client_));
         c.iterator = std::move(*iterator);
         continue;
       }
@@ -138,7 +142,8 @@ Status StreamTailer::Poll(std::vector<ShardCursor>* active,
         return Status::Ok();
       }
     }
-    c.caught_up = result->millis_behind_latest == 0 || (result->millis_behind_latest < 0 && result->records.empty());
+    c.caught_up =
+        result->millis_behind_latest == 0 || (result->millis_behind_latest < 0 && result->records.empty());
     c.iterator = std::move(result->next_shard_iterator);
     if (c.iterator.empty()) {
       c.done = true;
@@ -165,7 +170,8 @@ Status StreamTailer::Run(const std::function<bool(const TailedRecord&)>& on_reco
   shards_ = std::move(*listed);
 
   auto is_listed = [&](const std::string& id) {
-    return !id.empty() && std::any_of(shards_.begin(), shards_.end(), [&](const aws::Shard& s) { return s.shard_id == id; });
+    return !id.empty() &&
+           std::any_of(shards_.begin(), shards_.end(), [&](const aws::Shard& s) { return s.shard_id == id; });
   };
   std::vector<ShardCursor> active;
   std::vector<std::string> started;
@@ -191,17 +197,21 @@ Status StreamTailer::Run(const std::function<bool(const TailedRecord&)>& on_reco
     // Children start once every retained parent is read to its end.
     for (const auto& shard : shards_) {
       if (Contains(started, shard.shard_id)) continue;
-      const auto parent_done = [&](const std::string& id) { return !is_listed(id) || Contains(finished_, id); };
+      const auto parent_done = [&](const std::string& id) {
+        return !is_listed(id) || Contains(finished_, id);
+      };
       if (parent_done(shard.parent_shard_id) && parent_done(shard.adjacent_parent_shard_id)) {
         if (Status s = start(shard); !s.ok()) return s;
       }
     }
-    const bool all_at_tip = std::all_of(active.begin(), active.end(), [](const ShardCursor& c) { return c.caught_up; });
+    const bool all_at_tip =
+        std::all_of(active.begin(), active.end(), [](const ShardCursor& c) { return c.caught_up; });
     if (!options_.follow && (active.empty() || all_at_tip)) return Status::Ok();
     auto next = Clock::now() + options_.min_poll_interval;
     for (const auto& c : active) next = std::min(next, c.next_call);
     while (Clock::now() < next && !Stopping()) {
-      std::this_thread::sleep_for(std::min<Clock::duration>(next - Clock::now(), std::chrono::milliseconds(50)));
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(next - Clock::now(), std::chrono::milliseconds(50)));
     }
   }
   return Status::Ok();

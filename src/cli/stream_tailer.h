@@ -19,8 +19,8 @@ namespace streamhook::cli {
 
 struct TailOptions {
   std::string stream;
-  aws::IteratorStart start;  // TRIM_HORIZON, LATEST or AT_TIMESTAMP
-  bool follow = false;       // keep polling at the tip instead of stopping there
+  aws::IteratorStart start;                          // TRIM_HORIZON, LATEST or AT_TIMESTAMP
+  bool follow = false;                               // keep polling at the tip instead of stopping there
   std::chrono::milliseconds min_poll_interval{200};  // per shard: 5 GetRecords/s
   int records_per_call = 10000;
   const std::atomic<bool>* stop = nullptr;  // set (e.g. by SIGINT) to end a --follow run

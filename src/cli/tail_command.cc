@@ -15,7 +15,9 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 
-void OnInterrupt(int) { interrupted.store(true); }
+void OnInterrupt(int) {
+  interrupted.store(true);
+}
 
 struct TailFlags {
   AwsOptions aws;
@@ -39,7 +41,8 @@ int RunTail(const TailFlags& flags) {
     options.start.type = aws::IteratorType::kAtTimestamp;
     options.start.timestamp_ms = *ms;
   } else {
-    std::cerr << "error: --from must be trim-horizon, latest or an ISO 8601 time such as 2026-11-23T10:00:00Z\n";
+    std::cerr
+        << "error: --from must be trim-horizon, latest or an ISO 8601 time such as 2026-11-23T10:00:00Z\n";
     return 2;
   }
   TailFormat format;
@@ -80,7 +83,8 @@ int RunTail(const TailFlags& flags) {
 
 void RegisterTail(CLI::App& app) {
   auto flags = std::make_shared<TailFlags>();
-  CLI::App* tail = app.add_subcommand("tail", "Print the records in a Kinesis stream (every shard, in order)");
+  CLI::App* tail =
+      app.add_subcommand("tail", "Print the records in a Kinesis stream (every shard, in order)");
   tail->add_option("--stream", flags->stream, "stream name or ARN")->required();
   AddAwsOptions(tail, &flags->aws);
   tail->add_option("--from", flags->from, "trim-horizon (default), latest, or an ISO 8601 time");

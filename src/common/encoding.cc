@@ -6,8 +6,7 @@
 namespace streamhook {
 namespace {
 
-constexpr char kBase64Alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr char kBase64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 constexpr std::array<int8_t, 256> MakeDecodeTable() {
   std::array<int8_t, 256> table{};
@@ -93,9 +92,13 @@ std::string HexEncode(std::string_view bytes) {
   return out;
 }
 
-Sha256Digest Sha256(std::string_view bytes) { return EvpDigest<Sha256Digest>(EVP_sha256(), bytes); }
+Sha256Digest Sha256(std::string_view bytes) {
+  return EvpDigest<Sha256Digest>(EVP_sha256(), bytes);
+}
 
-Md5Digest Md5(std::string_view bytes) { return EvpDigest<Md5Digest>(EVP_md5(), bytes); }
+Md5Digest Md5(std::string_view bytes) {
+  return EvpDigest<Md5Digest>(EVP_md5(), bytes);
+}
 
 Sha256Digest HmacSha256(std::string_view key, std::string_view message) {
   Sha256Digest out{};

@@ -33,7 +33,7 @@ std::optional<Trigger> TriggerFromName(std::string_view name);
 struct Event {
   Trigger trigger = Trigger::kTrack;
   int64_t received_at_ms = 0;
-  std::string source_id;     // the source whose write key accepted it
+  std::string source_id;  // the source whose write key accepted it
   std::string message_id;
   std::string user_id;       // empty when absent
   std::string anonymous_id;  // empty when absent

@@ -15,7 +15,7 @@ class Status {
  public:
   enum class Code {
     kOk = 0,
-    kInvalidArgument,   // the caller's input is wrong; retrying the same input fails again
+    kInvalidArgument,  // the caller's input is wrong; retrying the same input fails again
     kNotFound,
     kAlreadyExists,
     kPermissionDenied,
@@ -61,7 +61,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok() && "a Result without a value needs an error Status");
   }

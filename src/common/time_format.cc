@@ -16,7 +16,9 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeap(int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 unsigned DaysInMonth(int64_t y, unsigned m) {
   static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -67,8 +69,8 @@ std::string FormatIso8601Millis(int64_t epoch_ms) {
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
   y += m <= 2;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m,
-                d, static_cast<int>(ms_of_day / 3600000), static_cast<int>(ms_of_day / 60000 % 60),
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<long long>(y), m, d,
+                static_cast<int>(ms_of_day / 3600000), static_cast<int>(ms_of_day / 60000 % 60),
                 static_cast<int>(ms_of_day / 1000 % 60), static_cast<int>(ms_of_day % 1000));
   return buf;
 }
@@ -76,9 +78,8 @@ std::string FormatIso8601Millis(int64_t epoch_ms) {
 std::optional<int64_t> ParseIso8601Millis(std::string_view text) {
   size_t pos = 0;
   int year, month, day;
-  if (!ReadDigits(text, &pos, 4, &year) || !Expect(text, &pos, '-') ||
-      !ReadDigits(text, &pos, 2, &month) || !Expect(text, &pos, '-') ||
-      !ReadDigits(text, &pos, 2, &day)) {
+  if (!ReadDigits(text, &pos, 4, &year) || !Expect(text, &pos, '-') || !ReadDigits(text, &pos, 2, &month) ||
+      !Expect(text, &pos, '-') || !ReadDigits(text, &pos, 2, &day)) {
     return std::nullopt;
   }
   if (month < 1 || month > 12 || day < 1 || static_cast<unsigned>(day) > DaysInMonth(year, month)) {
@@ -90,8 +91,7 @@ std::optional<int64_t> ParseIso8601Millis(std::string_view text) {
     return std::nullopt;
   }
   int hour, minute, second = 0;
-  if (!ReadDigits(text, &pos, 2, &hour) || !Expect(text, &pos, ':') ||
-      !ReadDigits(text, &pos, 2, &minute)) {
+  if (!ReadDigits(text, &pos, 2, &hour) || !Expect(text, &pos, ':') || !ReadDigits(text, &pos, 2, &minute)) {
     return std::nullopt;
   }
   if (Expect(text, &pos, ':') && !ReadDigits(text, &pos, 2, &second)) return std::nullopt;
@@ -109,7 +109,8 @@ std::optional<int64_t> ParseIso8601Millis(std::string_view text) {
     ms += frac_ms;
   }
   if (pos == text.size()) return ms;
-  if (Expect(text, &pos, 'Z') || Expect(text, &pos, 'z')) return pos == text.size() ? std::optional(ms) : std::nullopt;
+  if (Expect(text, &pos, 'Z') || Expect(text, &pos, 'z'))
+    return pos == text.size() ? std::optional(ms) : std::nullopt;
   const char sign = text[pos];
   if (sign != '+' && sign != '-') return std::nullopt;
   ++pos;

@@ -9,7 +9,9 @@ void CompletionTracker::Track(uint64_t lsn) {
   ++outstanding_;
 }
 
-void CompletionTracker::ReadUpTo(uint64_t position) { read_position_ = std::max(read_position_, position); }
+void CompletionTracker::ReadUpTo(uint64_t position) {
+  read_position_ = std::max(read_position_, position);
+}
 
 void CompletionTracker::Done(uint64_t lsn) {
   auto it = std::lower_bound(entries_.begin(), entries_.end(), lsn,

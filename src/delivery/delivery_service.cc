@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/post.hpp>
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <future>
 
 #include "aws/credentials.h"
@@ -23,7 +23,10 @@ int64_t ChangedAt(const config::ConfigSnapshot& snapshot, const config::Hook& ho
 
 DeliveryService::DeliveryService(spool::Spool* spool, config::ConfigStore* config,
                                  producer::DeadLetterStore* dead_letters)
-    : spool_(spool), config_(config), dead_letters_(dead_letters), strand_(asio::make_strand(io_.get_executor())) {}
+    : spool_(spool),
+      config_(config),
+      dead_letters_(dead_letters),
+      strand_(asio::make_strand(io_.get_executor())) {}
 
 DeliveryService::~DeliveryService() {
   if (thread_.joinable()) Stop(std::chrono::milliseconds(0));
@@ -75,7 +78,8 @@ void DeliveryService::Stop(std::chrono::milliseconds drain) {
     });
     const size_t left = pending.get_future().get();
     if (left == 0 || std::chrono::steady_clock::now() >= deadline) {
-      if (left > 0) spdlog::warn("stopping with {} records not yet acknowledged; they stay in the spool", left);
+      if (left > 0)
+        spdlog::warn("stopping with {} records not yet acknowledged; they stay in the spool", left);
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -100,7 +104,8 @@ void DeliveryService::UpdateClient(const std::optional<config::KinesisConnector>
     return;
   }
   const std::string identity = connector->region + '\n' + connector->access_key_id + '\n' +
-                               connector->secret_access_key + '\n' + connector->endpoint + '\n' + connector->ca_file;
+                               connector->secret_access_key + '\n' + connector->endpoint + '\n' +
+                               connector->ca_file;
   if (identity == client_identity_ && client_) return;
   aws::KinesisClientOptions options;
   options.region = connector->region;
@@ -108,14 +113,15 @@ void DeliveryService::UpdateClient(const std::optional<config::KinesisConnector>
   options.http.ca_file = connector->ca_file;
   auto client = aws::KinesisClient::Create(
       io_.get_executor(), options,
-      aws::MakeStaticCredentialsProvider({connector->access_key_id, connector->secret_access_key, "", std::nullopt}));
+      aws::MakeStaticCredentialsProvider(
+          {connector->access_key_id, connector->secret_access_key, "", std::nullopt}));
   if (!client.ok()) {
     spdlog::error("Kinesis connector unusable: {}", client.status().message());
     client_.reset();
   } else {
     client_ = std::move(*client);  // calls in flight keep the old client alive until they finish
-    spdlog::info("Kinesis connector: region {}, endpoint {}, key {}", connector->region, client_->endpoint().ToUrl(),
-                 aws::MaskAccessKeyId(connector->access_key_id));
+    spdlog::info("Kinesis connector: region {}, endpoint {}, key {}", connector->region,
+                 client_->endpoint().ToUrl(), aws::MaskAccessKeyId(connector->access_key_id));
   }
   client_identity_ = identity;
   limits_.clear();  // the stream may be another account's now
@@ -126,7 +132,8 @@ void DeliveryService::FetchLimits(const std::string& hook_id, const std::string&
   client_->DescribeStreamSummary(stream, [this, hook_id, stream](aws::AwsResult<aws::StreamSummary> summary) {
     asio::post(strand_, [this, hook_id, stream, summary = std::move(summary)] {
       if (!summary.ok()) return;  // keep the defaults; PutRecords will report the real problem
-      aws::StreamLimits limits = aws::StreamLimits::ForStream(summary->max_record_size_kib, aws::kDefaultMaxRequestBytes);
+      aws::StreamLimits limits =
+          aws::StreamLimits::ForStream(summary->max_record_size_kib, aws::kDefaultMaxRequestBytes);
       limits_[hook_id] = limits;
       auto it = runners_.find(hook_id);
       if (it != runners_.end() && snapshot_) {
@@ -193,34 +200,45 @@ void DeliveryService::AppendPrometheus(std::string* out) const {
     out->append(std::string(name) + "{hook=\"" + hook + "\"} " + std::to_string(value) + "\n");
   };
   out->append("# TYPE streamhook_records_delivered_total counter\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_records_delivered_total", id, m->producer.records_delivered);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_records_delivered_total", id, m->producer.records_delivered);
   out->append("# TYPE streamhook_records_failed_total counter\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_records_failed_total", id, m->producer.records_failed);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_records_failed_total", id, m->producer.records_failed);
   out->append("# TYPE streamhook_records_retried_total counter\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_records_retried_total", id, m->producer.records_retried);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_records_retried_total", id, m->producer.records_retried);
   out->append("# TYPE streamhook_records_dead_lettered_total counter\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_records_dead_lettered_total", id, m->producer.records_dead_lettered);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_records_dead_lettered_total", id, m->producer.records_dead_lettered);
   out->append("# TYPE streamhook_put_records_calls_total counter\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_put_records_calls_total", id, m->producer.put_records_calls);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_put_records_calls_total", id, m->producer.put_records_calls);
   out->append("# TYPE streamhook_put_records_records_total counter\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_put_records_records_total", id, m->producer.records_sent);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_put_records_records_total", id, m->producer.records_sent);
   out->append("# TYPE streamhook_events_routed_total counter\n");
   for (const auto& [id, m] : metrics_) counter("streamhook_events_routed_total", id, m->events_routed);
   out->append("# TYPE streamhook_events_not_routed_total counter\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_events_not_routed_total", id, m->events_not_routed);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_events_not_routed_total", id, m->events_not_routed);
   out->append("# TYPE streamhook_hook_lag_records gauge\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_hook_lag_records", id, end > m->cursor ? end - m->cursor : 0);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_hook_lag_records", id, end > m->cursor ? end - m->cursor : 0);
   out->append("# TYPE streamhook_hook_active gauge\n");
   for (const auto& [id, m] : metrics_) counter("streamhook_hook_active", id, m->active ? 1 : 0);
   out->append("# TYPE streamhook_hook_error gauge\n");
-  for (const auto& [id, m] : metrics_) counter("streamhook_hook_error", id, m->producer.error().empty() ? 0 : 1);
+  for (const auto& [id, m] : metrics_)
+    counter("streamhook_hook_error", id, m->producer.error().empty() ? 0 : 1);
   out->append("# TYPE streamhook_put_records_latency_seconds histogram\n");
   for (const auto& [id, m] : metrics_) {
-    m->producer.put_records_latency.AppendPrometheus("streamhook_put_records_latency_seconds", "hook=\"" + id + "\"", out);
+    m->producer.put_records_latency.AppendPrometheus("streamhook_put_records_latency_seconds",
+                                                     "hook=\"" + id + "\"", out);
   }
   out->append("# TYPE streamhook_delivery_latency_seconds histogram\n");
   for (const auto& [id, m] : metrics_) {
-    m->producer.delivery_latency.AppendPrometheus("streamhook_delivery_latency_seconds", "hook=\"" + id + "\"", out);
+    m->producer.delivery_latency.AppendPrometheus("streamhook_delivery_latency_seconds",
+                                                  "hook=\"" + id + "\"", out);
   }
 }
 

@@ -18,8 +18,8 @@ constexpr auto kCommitInterval = std::chrono::milliseconds(100);
 
 }  // namespace
 
-Result<std::unique_ptr<HookRunner>> HookRunner::Create(Strand strand, spool::Spool* spool, const config::Hook& hook,
-                                                       spool::Lsn cursor_start,
+Result<std::unique_ptr<HookRunner>> HookRunner::Create(Strand strand, spool::Spool* spool,
+                                                       const config::Hook& hook, spool::Lsn cursor_start,
                                                        producer::HookProducer::ClientSource clients,
                                                        producer::DeadLetterStore* dead_letters,
                                                        HookMetrics* metrics) {
@@ -32,13 +32,14 @@ Result<std::unique_ptr<HookRunner>> HookRunner::Create(Strand strand, spool::Spo
   options.batch = hook.batch;
   HookRunner* self = runner.get();
   runner->producer_ = std::make_unique<producer::HookProducer>(
-      strand, std::move(options), std::move(clients), dead_letters, [self](spool::Lsn lsn) { self->OnDone(lsn); },
-      &metrics->producer);
+      strand, std::move(options), std::move(clients), dead_letters,
+      [self](spool::Lsn lsn) { self->OnDone(lsn); }, &metrics->producer);
   runner->producer_->SetPaused(true);  // until Apply says it may send
   return runner;
 }
 
-HookRunner::HookRunner(Strand strand, spool::Spool* spool, config::Hook hook, spool::Lsn start, HookMetrics* metrics)
+HookRunner::HookRunner(Strand strand, spool::Spool* spool, config::Hook hook, spool::Lsn start,
+                       HookMetrics* metrics)
     : strand_(strand),
       spool_(spool),
       hook_(std::move(hook)),
@@ -58,7 +59,8 @@ HookRunner::~HookRunner() {
   producer_.reset();  // before the reader and tracker its callbacks use
 }
 
-void HookRunner::Apply(const config::Hook& hook, bool active, int64_t changed_at_ms, const aws::StreamLimits& limits) {
+void HookRunner::Apply(const config::Hook& hook, bool active, int64_t changed_at_ms,
+                       const aws::StreamLimits& limits) {
   hook_ = hook;
   producer_->Update(hook.stream_name, hook.batch, limits);
   if (active && !active_ && inactive_since_ms_) {
@@ -81,7 +83,9 @@ bool HookRunner::NotRouted(int64_t received_at_ms) const {
   return false;
 }
 
-void HookRunner::Wake() { Pump(); }
+void HookRunner::Wake() {
+  Pump();
+}
 
 void HookRunner::Pump() {
   if (pumping_) return;  // a dead letter written inside Process can call back into us
@@ -93,9 +97,10 @@ void HookRunner::Pump() {
     if (!status.ok()) {
       spdlog::error("hook {}: cannot read the spool: {}", hook_.id, status.message());
       retry_timer_.expires_after(std::chrono::seconds(1));
-      retry_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
-        if (!alive.expired() && !ec) Pump();
-      });
+      retry_timer_.async_wait(
+          [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+            if (!alive.expired() && !ec) Pump();
+          });
       break;
     }
     if (batch.empty()) break;
@@ -168,6 +173,8 @@ void HookRunner::CommitCursor() {
   metrics_->cursor = safe;
 }
 
-void HookRunner::Flush() { producer_->FlushAll(); }
+void HookRunner::Flush() {
+  producer_->FlushAll();
+}
 
 }  // namespace streamhook::delivery

@@ -40,8 +40,8 @@ class HookRunner {
 
   // Opens the hook's cursor, creating a new one at `start` (the spool's end when the hook was
   // created, so it gets every event accepted after that). `metrics` must outlive the runner.
-  static Result<std::unique_ptr<HookRunner>> Create(Strand strand, spool::Spool* spool, const config::Hook& hook,
-                                                    spool::Lsn start,
+  static Result<std::unique_ptr<HookRunner>> Create(Strand strand, spool::Spool* spool,
+                                                    const config::Hook& hook, spool::Lsn start,
                                                     producer::HookProducer::ClientSource clients,
                                                     producer::DeadLetterStore* dead_letters,
                                                     HookMetrics* metrics);

@@ -12,7 +12,8 @@ Result<std::string> PartitionKeyFor(std::string_view setting, const EventView& e
     return Status::InvalidArgument("event has no userId, anonymousId or messageId for a partition key");
   }
   if (setting == "messageId") {
-    if (event.message_id.empty()) return Status::InvalidArgument("event has no messageId for a partition key");
+    if (event.message_id.empty())
+      return Status::InvalidArgument("event has no messageId for a partition key");
     return std::string(event.message_id);
   }
   thread_local simdjson::dom::parser parser;
@@ -21,7 +22,8 @@ Result<std::string> PartitionKeyFor(std::string_view setting, const EventView& e
     return Status::InvalidArgument("event JSON does not parse");
   }
   if (doc.at_pointer(setting).get(value) != simdjson::SUCCESS) {
-    return Status::InvalidArgument("partition key pointer " + std::string(setting) + " finds nothing in the event");
+    return Status::InvalidArgument("partition key pointer " + std::string(setting) +
+                                   " finds nothing in the event");
   }
   std::string key;
   switch (value.type()) {
@@ -34,7 +36,9 @@ Result<std::string> PartitionKeyFor(std::string_view setting, const EventView& e
       return Status::InvalidArgument("partition key pointer " + std::string(setting) +
                                      " finds null, an object or an array, not a string or number");
   }
-  if (key.empty()) return Status::InvalidArgument("partition key pointer " + std::string(setting) + " finds an empty string");
+  if (key.empty())
+    return Status::InvalidArgument("partition key pointer " + std::string(setting) +
+                                   " finds an empty string");
   return key;
 }
 

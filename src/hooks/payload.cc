@@ -39,7 +39,8 @@ Status BuildPayload(const config::Hook& hook, const EventView& event, std::strin
   }
   thread_local simdjson::dom::parser parser;
   element message;
-  if (parser.parse(event.json.data(), event.json.size()).get(message) != simdjson::SUCCESS || !message.is_object()) {
+  if (parser.parse(event.json.data(), event.json.size()).get(message) != simdjson::SUCCESS ||
+      !message.is_object()) {
     return Status::InvalidArgument("stored event " + std::string(event.message_id) + " is not a JSON object");
   }
   std::string attributes_storage;

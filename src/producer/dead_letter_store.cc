@@ -60,7 +60,8 @@ std::string DeadLetterJson(const DeadLetter& letter) {
   w.Key("data");
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (!letter.data.empty() && parser.parse(letter.data.data(), letter.data.size()).get(doc) == simdjson::SUCCESS) {
+  if (!letter.data.empty() &&
+      parser.parse(letter.data.data(), letter.data.size()).get(doc) == simdjson::SUCCESS) {
     w.Raw(simdjson::minify(doc));
   } else {
     w.BeginObject();
@@ -82,7 +83,8 @@ Result<std::unique_ptr<DeadLetterStore>> DeadLetterStore::Open(const std::filesy
 Status DeadLetterStore::Append(const std::vector<DeadLetter>& letters) {
   std::map<std::string, std::string> by_hook;
   for (const auto& letter : letters) {
-    if (!IsSafeFileName(letter.hook_id)) return Status::InvalidArgument("hook id is not usable as a file name");
+    if (!IsSafeFileName(letter.hook_id))
+      return Status::InvalidArgument("hook id is not usable as a file name");
     auto& text = by_hook[letter.hook_id];
     text += DeadLetterJson(letter);
     text.push_back('\n');

@@ -77,7 +77,8 @@ void HookProducer::DeadLetterAll(std::vector<OutgoingRecord> records, const std:
   std::vector<producer::DeadLetter> letters;
   const int64_t now = NowMillis();
   for (auto& r : records) {
-    letters.push_back({now, options_.hook_id, options_.stream, r.lsn, r.message_id, r.partition_key, reason, r.data});
+    letters.push_back(
+        {now, options_.hook_id, options_.stream, r.lsn, r.message_id, r.partition_key, reason, r.data});
   }
   // Durable before the cursor may pass these records; if the disk refuses, keep them pending and
   // try again later rather than lose them.
@@ -99,17 +100,19 @@ void HookProducer::DeadLetterAll(std::vector<OutgoingRecord> records, const std:
 void HookProducer::MaybeSend(Lane& lane) {
   if (paused_ || lane.state != Lane::State::kIdle || lane.queue.empty()) return;
   const auto linger = std::chrono::milliseconds(options_.batch.linger_ms);
-  const bool full = static_cast<int>(lane.queue.size()) >= options_.batch.max_records ||
-                    lane.queued_bytes >= std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
+  const bool full =
+      static_cast<int>(lane.queue.size()) >= options_.batch.max_records ||
+      lane.queued_bytes >= std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
   if (!full && !flushing_ && Clock::now() - lane.oldest < linger) {
     if (!lane.linger_armed) {
       lane.linger_armed = true;
       lane.timer.expires_at(lane.oldest + linger);
-      lane.timer.async_wait([this, alive = std::weak_ptr<bool>(alive_), &lane](const boost::system::error_code& ec) {
-        if (alive.expired() || ec) return;
-        lane.linger_armed = false;
-        MaybeSend(lane);
-      });
+      lane.timer.async_wait(
+          [this, alive = std::weak_ptr<bool>(alive_), &lane](const boost::system::error_code& ec) {
+            if (alive.expired() || ec) return;
+            lane.linger_armed = false;
+            MaybeSend(lane);
+          });
     }
     return;
   }
@@ -164,7 +167,8 @@ void HookProducer::Send(Lane& lane) {
                      });
 }
 
-void HookProducer::OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> result, Clock::time_point sent) {
+void HookProducer::OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> result,
+                            Clock::time_point sent) {
   metrics_->put_records_latency.Observe(
       std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
   if (!result.ok()) {
@@ -208,10 +212,11 @@ void HookProducer::RetryLater(Lane& lane, std::chrono::milliseconds delay) {
   lane.state = Lane::State::kWaitingRetry;
   lane.linger_armed = false;
   lane.timer.expires_after(delay);
-  lane.timer.async_wait([this, alive = std::weak_ptr<bool>(alive_), &lane](const boost::system::error_code& ec) {
-    if (alive.expired() || ec) return;
-    Send(lane);
-  });
+  lane.timer.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_), &lane](const boost::system::error_code& ec) {
+        if (alive.expired() || ec) return;
+        Send(lane);
+      });
 }
 
 void HookProducer::SetPaused(bool paused) {

@@ -59,8 +59,8 @@ class HookProducer {
   using ClientSource = std::function<std::shared_ptr<aws::KinesisClient>()>;
   using DoneCallback = std::function<void(spool::Lsn lsn)>;
 
-  HookProducer(Strand strand, HookProducerOptions options, ClientSource clients, DeadLetterStore* dead_letters,
-               DoneCallback done, ProducerMetrics* metrics);
+  HookProducer(Strand strand, HookProducerOptions options, ClientSource clients,
+               DeadLetterStore* dead_letters, DoneCallback done, ProducerMetrics* metrics);
   ~HookProducer();
   HookProducer(const HookProducer&) = delete;
   HookProducer& operator=(const HookProducer&) = delete;
@@ -84,7 +84,8 @@ class HookProducer {
   Lane& LaneFor(std::string_view key);
   void MaybeSend(Lane& lane);
   void Send(Lane& lane);
-  void OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> result, std::chrono::steady_clock::time_point sent);
+  void OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> result,
+                std::chrono::steady_clock::time_point sent);
   void RetryLater(Lane& lane, std::chrono::milliseconds delay);
   void Finish(const OutgoingRecord& record);
   void DeadLetterAll(std::vector<OutgoingRecord> records, const std::string& reason);

@@ -25,8 +25,8 @@ class LatencyHistogram {
 
 struct ProducerMetrics {
   std::atomic<uint64_t> records_delivered{0};
-  std::atomic<uint64_t> records_failed{0};    // per-record failures answered by Kinesis (then retried)
-  std::atomic<uint64_t> records_retried{0};   // record sends after the first
+  std::atomic<uint64_t> records_failed{0};   // per-record failures answered by Kinesis (then retried)
+  std::atomic<uint64_t> records_retried{0};  // record sends after the first
   std::atomic<uint64_t> records_dead_lettered{0};
   std::atomic<uint64_t> put_records_calls{0};
   std::atomic<uint64_t> put_records_errors{0};  // whole-request failures

@@ -29,8 +29,8 @@ TEST(AwsError, ClassifiesServiceErrors) {
       {502, "SomethingNew", true},
   };
   for (const auto& c : cases) {
-    const std::string body = std::string(R"({"__type":"com.amazon.coral.service#)") + c.type +
-                             R"(","message":"details"})";
+    const std::string body =
+        std::string(R"({"__type":"com.amazon.coral.service#)") + c.type + R"(","message":"details"})";
     AwsError e = ParseServiceError(c.status, body);
     EXPECT_EQ(e.type, c.type);
     EXPECT_EQ(e.message, "details");

@@ -19,8 +19,8 @@ std::unique_ptr<KinesisClient> MakeClient(boost::asio::io_context& io, const std
   options.endpoint_url = endpoint;
   options.http.ca_file = ca_file;
   options.http.connect_timeout = std::chrono::milliseconds(2000);
-  auto client = KinesisClient::Create(io.get_executor(), options,
-                                      MakeStaticCredentialsProvider({"AKIDEXAMPLE", "secret", "", std::nullopt}));
+  auto client = KinesisClient::Create(
+      io.get_executor(), options, MakeStaticCredentialsProvider({"AKIDEXAMPLE", "secret", "", std::nullopt}));
   EXPECT_TRUE(client.ok()) << client.status().ToString();
   return client.ok() ? std::move(*client) : nullptr;
 }
@@ -32,15 +32,18 @@ TEST(KinesisClientIntegration, OperationsRoundTrip) {
   auto client = MakeClient(io, emulator.endpoint());
   ASSERT_TRUE(client);
 
-  auto created = RunToCompletion<Empty>(io, [&](auto done) { client->CreateStream("s", 3, std::move(done)); });
+  auto created =
+      RunToCompletion<Empty>(io, [&](auto done) { client->CreateStream("s", 3, std::move(done)); });
   ASSERT_TRUE(created.ok()) << created.error().ToString();
-  auto summary = RunToCompletion<StreamSummary>(io, [&](auto done) { client->DescribeStreamSummary("s", std::move(done)); });
+  auto summary = RunToCompletion<StreamSummary>(
+      io, [&](auto done) { client->DescribeStreamSummary("s", std::move(done)); });
   ASSERT_TRUE(summary.ok()) << summary.error().ToString();
   EXPECT_EQ(summary->open_shard_count, 3);
   EXPECT_EQ(summary->stream_status, "ACTIVE");
 
   // Paging: one shard per page still returns all three.
-  auto shards = RunToCompletion<std::vector<Shard>>(io, [&](auto done) { client->ListShards("s", std::move(done), 1); });
+  auto shards = RunToCompletion<std::vector<Shard>>(
+      io, [&](auto done) { client->ListShards("s", std::move(done), 1); });
   ASSERT_TRUE(shards.ok()) << shards.error().ToString();
   ASSERT_EQ(shards->size(), 3u);
   EXPECT_EQ((*shards)[0].starting_hash_key, "0");
@@ -65,7 +68,8 @@ TEST(KinesisClientIntegration, OperationsRoundTrip) {
       client->GetShardIterator("s", shard.shard_id, IteratorStart{}, std::move(done));
     });
     ASSERT_TRUE(iterator.ok()) << iterator.error().ToString();
-    auto records = RunToCompletion<GetRecordsOutput>(io, [&](auto done) { client->GetRecords(*iterator, 10000, std::move(done)); });
+    auto records = RunToCompletion<GetRecordsOutput>(
+        io, [&](auto done) { client->GetRecords(*iterator, 10000, std::move(done)); });
     ASSERT_TRUE(records.ok()) << records.error().ToString();
     for (const auto& r : records->records) {
       const int i = std::stoi(r.data.substr(5));
@@ -80,12 +84,14 @@ TEST(KinesisClientIntegration, OperationsRoundTrip) {
   // Limits are checked before anything is sent.
   const uint64_t sent_before = client->http_stats().requests_sent;
   std::vector<PutRecordsEntry> bad = {{"x", "", ""}};
-  auto rejected = RunToCompletion<PutRecordsOutput>(io, [&](auto done) { client->PutRecords("s", bad, StreamLimits{}, std::move(done)); });
+  auto rejected = RunToCompletion<PutRecordsOutput>(
+      io, [&](auto done) { client->PutRecords("s", bad, StreamLimits{}, std::move(done)); });
   ASSERT_FALSE(rejected.ok());
   EXPECT_EQ(rejected.error().type, "InvalidPartitionKey");
   EXPECT_EQ(client->http_stats().requests_sent, sent_before);
 
-  auto missing = RunToCompletion<StreamSummary>(io, [&](auto done) { client->DescribeStreamSummary("nope", std::move(done)); });
+  auto missing = RunToCompletion<StreamSummary>(
+      io, [&](auto done) { client->DescribeStreamSummary("nope", std::move(done)); });
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().type, "ResourceNotFoundException");
   EXPECT_FALSE(missing.error().retryable);
@@ -103,7 +109,9 @@ TEST(KinesisClientIntegration, ReusesConnectionsAndRunsRequestsConcurrently) {
   ASSERT_TRUE(client);
   // 100 sequential calls use one connection.
   for (int i = 0; i < 100; ++i) {
-    ASSERT_TRUE(RunToCompletion<StreamSummary>(io, [&](auto done) { client->DescribeStreamSummary("s", std::move(done)); }).ok());
+    ASSERT_TRUE(RunToCompletion<StreamSummary>(io, [&](auto done) {
+                  client->DescribeStreamSummary("s", std::move(done));
+                }).ok());
   }
   EXPECT_EQ(client->http_stats().connections_opened, 1u);
   // 40 concurrent PutRecords use several connections, at most the pool size (8).
@@ -128,7 +136,8 @@ TEST(KinesisClientIntegration, ConnectionRefusedIsRetryable) {
   boost::asio::io_context io;
   auto client = MakeClient(io, "http://127.0.0.1:" + std::to_string(testing::FreeLoopbackPort()));
   ASSERT_TRUE(client);
-  auto r = RunToCompletion<StreamSummary>(io, [&](auto done) { client->DescribeStreamSummary("s", std::move(done)); });
+  auto r = RunToCompletion<StreamSummary>(
+      io, [&](auto done) { client->DescribeStreamSummary("s", std::move(done)); });
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, AwsError::Kind::kTransport);
   EXPECT_TRUE(r.error().retryable);
@@ -142,13 +151,14 @@ TEST(KinesisClientIntegration, VerifiesTlsCertificates) {
   const auto d = dir.path().string();
   std::string out;
   // A test CA and a server certificate for 127.0.0.1 signed by it.
-  ASSERT_EQ(testing::RunCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                                 "/CN=streamhook test CA", "-keyout", d + "/ca.key", "-out", d + "/ca.pem"},
-                                &out),
-            0)
+  ASSERT_EQ(
+      testing::RunCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                           "/CN=streamhook test CA", "-keyout", d + "/ca.key", "-out", d + "/ca.pem"},
+                          &out),
+      0)
       << out;
-  ASSERT_EQ(testing::RunCommand({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout",
-                                 d + "/server.key", "-out", d + "/server.csr"},
+  ASSERT_EQ(testing::RunCommand({"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+                                 "-keyout", d + "/server.key", "-out", d + "/server.csr"},
                                 &out),
             0)
       << out;
@@ -157,26 +167,29 @@ TEST(KinesisClientIntegration, VerifiesTlsCertificates) {
     std::fputs("subjectAltName=IP:127.0.0.1\n", ext);
     std::fclose(ext);
   }
-  ASSERT_EQ(testing::RunCommand({"openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem", "-CAkey",
-                                 d + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", d + "/ext.cnf", "-out",
-                                 d + "/server.pem"},
+  ASSERT_EQ(testing::RunCommand({"openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.pem",
+                                 "-CAkey", d + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile",
+                                 d + "/ext.cnf", "-out", d + "/server.pem"},
                                 &out),
             0)
       << out;
   const int port = testing::FreeLoopbackPort();
-  testing::ChildProcess proxy({"node", (testing::SourceDir() / "tests/support/tls-proxy.js").string(), std::to_string(port),
-                               std::to_string(emulator.port()), d + "/server.pem", d + "/server.key"});
+  testing::ChildProcess proxy({"node", (testing::SourceDir() / "tests/support/tls-proxy.js").string(),
+                               std::to_string(port), std::to_string(emulator.port()), d + "/server.pem",
+                               d + "/server.key"});
   ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(10)));
   const std::string url = "https://127.0.0.1:" + std::to_string(port);
 
   boost::asio::io_context io;
   auto untrusted = MakeClient(io, url);
-  auto refused = RunToCompletion<StreamSummary>(io, [&](auto done) { untrusted->DescribeStreamSummary("s", std::move(done)); });
+  auto refused = RunToCompletion<StreamSummary>(
+      io, [&](auto done) { untrusted->DescribeStreamSummary("s", std::move(done)); });
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("TLS handshake"), std::string::npos) << refused.error().ToString();
 
   auto trusted = MakeClient(io, url, d + "/ca.pem");
-  auto ok = RunToCompletion<StreamSummary>(io, [&](auto done) { trusted->DescribeStreamSummary("s", std::move(done)); });
+  auto ok = RunToCompletion<StreamSummary>(
+      io, [&](auto done) { trusted->DescribeStreamSummary("s", std::move(done)); });
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
   EXPECT_EQ(ok->stream_name, "s");
 
@@ -184,9 +197,10 @@ TEST(KinesisClientIntegration, VerifiesTlsCertificates) {
   options.region = "us-east-1";
   options.endpoint_url = url;
   options.http.ca_file = d + "/missing.pem";
-  EXPECT_FALSE(KinesisClient::Create(io.get_executor(), options,
-                                     MakeStaticCredentialsProvider({"AKIDEXAMPLE", "secret", "", std::nullopt}))
-                   .ok());
+  EXPECT_FALSE(
+      KinesisClient::Create(io.get_executor(), options,
+                            MakeStaticCredentialsProvider({"AKIDEXAMPLE", "secret", "", std::nullopt}))
+          .ok());
 }
 
 }  // namespace

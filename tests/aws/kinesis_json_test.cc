@@ -19,10 +19,12 @@ TEST(KinesisJson, PutRecordsRequestEncodesDataAndKeys) {
 TEST(KinesisJson, OtherRequests) {
   EXPECT_EQ(ListShardsRequestJson("s", ""), R"({"StreamName":"s"})");
   EXPECT_EQ(ListShardsRequestJson("s", "tok", 2), R"({"NextToken":"tok","MaxResults":2})");
-  EXPECT_EQ(GetShardIteratorRequestJson("s", "shardId-1", {IteratorType::kAtTimestamp, "", 1700000000005}),
-            R"({"StreamName":"s","ShardId":"shardId-1","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1700000000.005})");
-  EXPECT_EQ(GetShardIteratorRequestJson("s", "x", {IteratorType::kAfterSequenceNumber, "123", 0}),
-            R"({"StreamName":"s","ShardId":"x","ShardIteratorType":"AFTER_SEQUENCE_NUMBER","StartingSequenceNumber":"123"})");
+  EXPECT_EQ(
+      GetShardIteratorRequestJson("s", "shardId-1", {IteratorType::kAtTimestamp, "", 1700000000005}),
+      R"({"StreamName":"s","ShardId":"shardId-1","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1700000000.005})");
+  EXPECT_EQ(
+      GetShardIteratorRequestJson("s", "x", {IteratorType::kAfterSequenceNumber, "123", 0}),
+      R"({"StreamName":"s","ShardId":"x","ShardIteratorType":"AFTER_SEQUENCE_NUMBER","StartingSequenceNumber":"123"})");
   EXPECT_EQ(GetRecordsRequestJson("it", 10), R"({"ShardIterator":"it","Limit":10})");
   EXPECT_EQ(CreateStreamRequestJson("s", 4), R"({"StreamName":"s","ShardCount":4})");
 }

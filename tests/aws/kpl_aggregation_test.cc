@@ -1,9 +1,10 @@
 #include "aws/kpl_aggregation.h"
-#include "common/encoding.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
+
+#include "common/encoding.h"
 
 namespace streamhook::aws {
 namespace {

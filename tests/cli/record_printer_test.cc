@@ -23,9 +23,11 @@ TEST(RecordPrinter, JsonLineEmbedsJsonData) {
 }
 
 TEST(RecordPrinter, TextAndBinaryData) {
-  EXPECT_NE(FormatRecord(Record("plain text"), TailFormat::kJson).find(R"("text":"plain text")"), std::string::npos);
-  EXPECT_NE(FormatRecord(Record(std::string("\xff\x00\x01", 3)), TailFormat::kJson).find(R"("base64":"/wAB")"),
+  EXPECT_NE(FormatRecord(Record("plain text"), TailFormat::kJson).find(R"("text":"plain text")"),
             std::string::npos);
+  EXPECT_NE(
+      FormatRecord(Record(std::string("\xff\x00\x01", 3)), TailFormat::kJson).find(R"("base64":"/wAB")"),
+      std::string::npos);
   EXPECT_EQ(FormatRecord(Record("raw bytes"), TailFormat::kRaw), "raw bytes\n");
 }
 

@@ -34,10 +34,10 @@ const std::map<std::string, std::string> kCredentials = {
 std::vector<Written> WriteWithBotocore(const KinesisEmulator& emulator, const std::string& stream, int count,
                                        int keys, int first) {
   std::string out;
-  const int rc = RunCommand({"/usr/bin/python3", (SourceDir() / "tests/cli/write_records.py").string(),
-                             emulator.endpoint(), stream, std::to_string(count), std::to_string(keys),
-                             std::to_string(first)},
-                            &out, {}, false);
+  const int rc = RunCommand(
+      {"/usr/bin/python3", (SourceDir() / "tests/cli/write_records.py").string(), emulator.endpoint(), stream,
+       std::to_string(count), std::to_string(keys), std::to_string(first)},
+      &out, {}, false);
   EXPECT_EQ(rc, 0) << out;
   std::vector<Written> written;
   simdjson::dom::parser parser;
@@ -45,7 +45,8 @@ std::vector<Written> WriteWithBotocore(const KinesisEmulator& emulator, const st
   for (std::string line; std::getline(lines, line);) {
     simdjson::dom::element e;
     if (parser.parse(line).get(e)) continue;
-    written.push_back({std::string(e["key"].get_string().value()), std::string(e["shard"].get_string().value()),
+    written.push_back({std::string(e["key"].get_string().value()),
+                       std::string(e["shard"].get_string().value()),
                        std::string(e["seq"].get_string().value()), e["n"].get_int64().value()});
   }
   EXPECT_EQ(written.size(), static_cast<size_t>(count));
@@ -54,9 +55,10 @@ std::vector<Written> WriteWithBotocore(const KinesisEmulator& emulator, const st
 
 // Runs `streamhook tail --format json` and parses its lines.
 std::vector<Tailed> Tail(const KinesisEmulator& emulator, const std::string& stream,
-                         std::vector<std::string> extra = {}, int* exit_code = nullptr, std::string* raw = nullptr) {
-  std::vector<std::string> argv = {StreamhookBinary().string(), "tail", "--stream", stream,
-                                   "--endpoint", emulator.endpoint(), "--format", "json"};
+                         std::vector<std::string> extra = {}, int* exit_code = nullptr,
+                         std::string* raw = nullptr) {
+  std::vector<std::string> argv = {StreamhookBinary().string(), "tail",     "--stream", stream, "--endpoint",
+                                   emulator.endpoint(),         "--format", "json"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::string out;
   const int rc = RunCommand(argv, &out, kCredentials, false);
@@ -98,9 +100,11 @@ TEST(TailIntegration, ReadsEveryRecordOfFourShardsInShardOrder) {
   const auto started = std::chrono::steady_clock::now();
   int rc = -1;
   const auto tailed = Tail(emulator, "events", {}, &rc);
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   ASSERT_EQ(rc, 0);
-  std::printf("tail read %zu records from 4 shards in %lld ms\n", tailed.size(), static_cast<long long>(elapsed.count()));
+  std::printf("tail read %zu records from 4 shards in %lld ms\n", tailed.size(),
+              static_cast<long long>(elapsed.count()));
 
   ASSERT_EQ(tailed.size(), written.size());
   std::map<std::string, Written> by_seq;
@@ -140,7 +144,8 @@ TEST(TailIntegration, SplitsAggregatedRecordsFromAnIndependentEncoder) {
   ASSERT_TRUE(emulator.ok());
   ASSERT_TRUE(emulator.CreateStream("agg", 2));
   std::string out;
-  ASSERT_EQ(RunCommand({"node", (SourceDir() / "tests/cli/put_aggregated.js").string(), emulator.endpoint(), "agg", "25"},
+  ASSERT_EQ(RunCommand({"node", (SourceDir() / "tests/cli/put_aggregated.js").string(), emulator.endpoint(),
+                        "agg", "25"},
                        &out, kCredentials),
             0)
       << out;
@@ -158,8 +163,8 @@ TEST(TailIntegration, ClearErrors) {
   ASSERT_TRUE(emulator.ok());
   int rc = 0;
   std::string out;
-  RunCommand({StreamhookBinary().string(), "tail", "--stream", "missing", "--endpoint", emulator.endpoint()}, &out,
-             kCredentials);
+  RunCommand({StreamhookBinary().string(), "tail", "--stream", "missing", "--endpoint", emulator.endpoint()},
+             &out, kCredentials);
   EXPECT_NE(out.find("stream 'missing' does not exist"), std::string::npos) << out;
 
   out.clear();
@@ -170,9 +175,13 @@ TEST(TailIntegration, ClearErrors) {
   EXPECT_NE(out.find("cannot reach Kinesis"), std::string::npos) << out;
 
   out.clear();
-  rc = RunCommand({StreamhookBinary().string(), "tail", "--stream", "s", "--endpoint", emulator.endpoint()}, &out,
-                  {{"AWS_ACCESS_KEY_ID", ""}, {"AWS_SECRET_ACCESS_KEY", ""}, {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"},
-                   {"AWS_CONFIG_FILE", "/nonexistent"}, {"AWS_PROFILE", ""}});
+  rc = RunCommand({StreamhookBinary().string(), "tail", "--stream", "s", "--endpoint", emulator.endpoint()},
+                  &out,
+                  {{"AWS_ACCESS_KEY_ID", ""},
+                   {"AWS_SECRET_ACCESS_KEY", ""},
+                   {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"},
+                   {"AWS_CONFIG_FILE", "/nonexistent"},
+                   {"AWS_PROFILE", ""}});
   EXPECT_EQ(rc, 1);
   EXPECT_NE(out.find("credentials"), std::string::npos) << out;
 }
@@ -182,8 +191,8 @@ TEST(TailIntegration, FollowsChildShardsAfterAReshard) {
   ASSERT_TRUE(emulator.ok());
   auto before = WriteWithBotocore(emulator, "events", 200, 11, 0);
   std::string out;
-  ASSERT_EQ(emulator.Aws({"kinesis", "update-shard-count", "--stream-name", "events", "--target-shard-count", "8",
-                          "--scaling-type", "UNIFORM_SCALING"},
+  ASSERT_EQ(emulator.Aws({"kinesis", "update-shard-count", "--stream-name", "events", "--target-shard-count",
+                          "8", "--scaling-type", "UNIFORM_SCALING"},
                          &out),
             0)
       << out;
@@ -196,7 +205,8 @@ TEST(TailIntegration, FollowsChildShardsAfterAReshard) {
   auto after = WriteWithBotocore(emulator, "events", 200, 11, 200);
   std::set<std::string> child_shards;
   for (const auto& w : after) child_shards.insert(w.shard);
-  for (const auto& w : before) EXPECT_EQ(child_shards.count(w.shard), 0u) << "writes after the reshard went to new shards";
+  for (const auto& w : before)
+    EXPECT_EQ(child_shards.count(w.shard), 0u) << "writes after the reshard went to new shards";
 
   const auto tailed = Tail(emulator, "events");
   ASSERT_EQ(tailed.size(), 400u);

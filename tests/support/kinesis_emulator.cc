@@ -15,9 +15,18 @@ KinesisEmulator::KinesisEmulator(Kind kind, const std::string& initial_streams) 
     std::vector<std::string> argv;
     std::map<std::string, std::string> env;
     if (kind == Kind::kKinesalite) {
-      argv = {"node", "-r", preload, (root / "node_modules/kinesalite/cli.js").string(), "--port",
-              std::to_string(port_), "--createStreamMs", "0", "--deleteStreamMs", "0",
-              "--updateStreamMs", "0"};
+      argv = {"node",
+              "-r",
+              preload,
+              (root / "node_modules/kinesalite/cli.js").string(),
+              "--port",
+              std::to_string(port_),
+              "--createStreamMs",
+              "0",
+              "--deleteStreamMs",
+              "0",
+              "--updateStreamMs",
+              "0"};
     } else {
       argv = {"node", "-r", preload, (root / "node_modules/kinesis-local/main.js").string()};
       env["KINESIS_MOCK_CERT_PATH"] = (root / "node_modules/kinesis-local/server.json").string();
@@ -43,7 +52,7 @@ KinesisEmulator::~KinesisEmulator() {
 
 int KinesisEmulator::Aws(const std::vector<std::string>& args, std::string* output) const {
   std::vector<std::string> argv = {"/usr/bin/aws", "--endpoint-url", endpoint(), "--region",
-                                   "us-east-1", "--output", "json"};
+                                   "us-east-1",    "--output",       "json"};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv, output,
                     {{"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},

@@ -24,9 +24,15 @@ fs::path EnvPath(const char* name, const fs::path& fallback) {
 }
 }  // namespace
 
-fs::path SourceDir() { return EnvPath("STREAMHOOK_SOURCE_DIR", fs::current_path()); }
-fs::path SharedDir() { return EnvPath("STREAMHOOK_SHARED_DIR", SourceDir() / ".." / "shared"); }
-fs::path StreamhookBinary() { return EnvPath("STREAMHOOK_BIN", "streamhook"); }
+fs::path SourceDir() {
+  return EnvPath("STREAMHOOK_SOURCE_DIR", fs::current_path());
+}
+fs::path SharedDir() {
+  return EnvPath("STREAMHOOK_SHARED_DIR", SourceDir() / ".." / "shared");
+}
+fs::path StreamhookBinary() {
+  return EnvPath("STREAMHOOK_BIN", "streamhook");
+}
 
 TempDir::TempDir() {
   std::random_device rd;
@@ -108,7 +114,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
   if (fd >= 0) ::close(fd);
 }
 
-ChildProcess::~ChildProcess() { Stop(); }
+ChildProcess::~ChildProcess() {
+  Stop();
+}
 
 bool ChildProcess::Running() {
   if (exited_ || pid_ <= 0) return false;
@@ -154,8 +162,8 @@ int RunCommand(const std::vector<std::string>& argv, std::string* output,
   char buf[65536];
   bool timed_out = false;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
