@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <functional>
+#include <unordered_set>
 
 #include "common/time_format.h"
 
@@ -120,21 +121,44 @@ void HookProducer::MaybeSend(Lane& lane) {
     lane.linger_armed = false;
     lane.timer.cancel();
   }
-  // Take a batch from the front: within the record count, the hook's byte budget and the request limit.
-  const int64_t byte_budget = std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
-  int64_t bytes = 0;
-  lane.batch.clear();
-  while (!lane.queue.empty() && static_cast<int>(lane.batch.size()) < options_.batch.max_records) {
-    const OutgoingRecord& next = lane.queue.front();
-    const int64_t size = aws::RecordSize({next.data, next.partition_key, ""});
-    if (!lane.batch.empty() && bytes + size > byte_budget) break;
-    bytes += size;
-    lane.queued_bytes -= size;
-    lane.batch.push_back(std::move(lane.queue.front()));
-    lane.queue.pop_front();
-  }
+  TakeBatch(lane);
   if (!lane.queue.empty()) lane.oldest = Clock::now();
   Send(lane);
+}
+
+void HookProducer::TakeBatch(Lane& lane) {
+  // From the front, in order: within the record count, the hook's byte budget and the request
+  // limit, and at most one record per partition key. PutRecords may accept a key's later record
+  // while failing its earlier one; with one record per key in a request, and the lane's next
+  // request waiting for this one, a key's records reach the stream in order even across retries.
+  const int64_t byte_budget = std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
+  const size_t max_records = static_cast<size_t>(std::max(1, options_.batch.max_records));
+  const size_t scan_limit = std::min(lane.queue.size(), max_records * 8);  // bounds work per batch
+  std::unordered_set<std::string_view> keys;
+  std::vector<size_t> taken;
+  int64_t bytes = 0;
+  lane.batch.clear();
+  for (size_t i = 0; i < scan_limit && taken.size() < max_records; ++i) {
+    const OutgoingRecord& next = lane.queue[i];
+    if (!keys.insert(next.partition_key).second) continue;  // this key waits for the next request
+    const int64_t size = aws::RecordSize({next.data, next.partition_key, ""});
+    if (!taken.empty() && bytes + size > byte_budget) break;
+    bytes += size;
+    taken.push_back(i);
+  }
+  keys.clear();  // views into records about to move
+  std::deque<OutgoingRecord> rest;
+  size_t t = 0;
+  for (size_t i = 0; i < lane.queue.size(); ++i) {
+    if (t < taken.size() && taken[t] == i) {
+      lane.batch.push_back(std::move(lane.queue[i]));
+      ++t;
+    } else {
+      rest.push_back(std::move(lane.queue[i]));
+    }
+  }
+  lane.queue = std::move(rest);
+  lane.queued_bytes -= bytes;
 }
 
 void HookProducer::Send(Lane& lane) {

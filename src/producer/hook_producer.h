@@ -1,9 +1,10 @@
 // HookProducer: turns one hook's records into PutRecords calls on its stream.
 //
-// Records are spread over lanes by partition key. A lane sends one batch at a time and sends its
-// next batch only once every record of the previous one is acknowledged (retrying the failed ones
-// first), so the records of one key reach Kinesis in the order they were added, also across
-// retries. Several lanes keep several requests in flight on the client's pooled connections.
+// Records are spread over lanes by partition key. A lane sends one batch at a time, with at most one
+// record per key, and sends its next batch only once every record of the previous one is
+// acknowledged (retrying the failed ones first), so the records of one key reach Kinesis in the
+// order they were added, also across retries. The price: a key gets at most one record per round
+// trip of its lane. Several lanes keep several requests in flight on the client's pooled connections.
 // A lane sends when its batch is full (records or bytes) or its oldest record waited lingerMs.
 //
 // Every record ends delivered or dead-lettered (durably), and then `done(lsn)` is called: that is
@@ -83,6 +84,7 @@ class HookProducer {
   struct Lane;
   Lane& LaneFor(std::string_view key);
   void MaybeSend(Lane& lane);
+  void TakeBatch(Lane& lane);
   void Send(Lane& lane);
   void OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> result,
                 std::chrono::steady_clock::time_point sent);
