@@ -35,25 +35,44 @@ Status ReadSpool(object spool, ServeOptions* options) {
   return Status::Ok();
 }
 
+// Bounds that keep values meaningful once they become ints and timer deadlines.
+constexpr uint64_t kMaxIoThreads = 256;
+constexpr uint64_t kMaxTimeoutMs = 24ull * 3600 * 1000;
+
+Status ReadBounded(element value, const std::string& key, uint64_t min, uint64_t max, uint64_t* out) {
+  if (Status s = ReadUint(value, key, out); !s.ok()) return s;
+  if (*out < min || *out > max) {
+    return Status::InvalidArgument("config file: '" + key + "' must be between " + std::to_string(min) +
+                                   " and " + std::to_string(max));
+  }
+  return Status::Ok();
+}
+
 Status ReadHttp(object http, server::HttpServerOptions* options) {
   for (auto [k, v] : http) {
     const std::string key = "http." + std::string(k);
     uint64_t n = 0;
-    if (Status s = ReadUint(v, key, &n); !s.ok()) return s;
-    if (k == "ioThreads")
-      options->io_threads = static_cast<int>(std::max<uint64_t>(1, n));
-    else if (k == "bodyLimit")
-      options->body_limit = n;
-    else if (k == "headerLimit")
-      options->header_limit = n;
-    else if (k == "readTimeoutMs")
-      options->read_timeout = std::chrono::milliseconds(n);
-    else if (k == "idleTimeoutMs")
-      options->idle_timeout = std::chrono::milliseconds(n);
-    else if (k == "maxConnections")
-      options->max_connections = n;
-    else
+    Status s;
+    if (k == "ioThreads") {
+      // 0 means one thread, as before.
+      if (s = ReadBounded(v, key, 0, kMaxIoThreads, &n); s.ok())
+        options->io_threads = static_cast<int>(std::max<uint64_t>(1, n));
+    } else if (k == "bodyLimit") {
+      if (s = ReadBounded(v, key, 1, 1ull << 32, &n); s.ok()) options->body_limit = n;
+    } else if (k == "headerLimit") {
+      if (s = ReadBounded(v, key, 1, 1ull << 24, &n); s.ok()) options->header_limit = n;
+    } else if (k == "readTimeoutMs") {
+      if (s = ReadBounded(v, key, 1, kMaxTimeoutMs, &n); s.ok())
+        options->read_timeout = std::chrono::milliseconds(n);
+    } else if (k == "idleTimeoutMs") {
+      if (s = ReadBounded(v, key, 1, kMaxTimeoutMs, &n); s.ok())
+        options->idle_timeout = std::chrono::milliseconds(n);
+    } else if (k == "maxConnections") {
+      if (s = ReadBounded(v, key, 1, 1000000, &n); s.ok()) options->max_connections = n;
+    } else {
       return Status::InvalidArgument("config file: unknown key '" + key + "'");
+    }
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -89,7 +108,7 @@ Status LoadServeConfigFile(const std::filesystem::path& path, ServeOptions* opti
       if (v.get_object().get(nested) != simdjson::SUCCESS) return WrongType(key, "an object");
       if (Status s = ReadHttp(nested, &options->http); !s.ok()) return s;
     } else if (key == "drainTimeoutMs") {
-      if (Status s = ReadUint(v, key, &n); !s.ok()) return s;
+      if (Status s = ReadBounded(v, key, 0, kMaxTimeoutMs, &n); !s.ok()) return s;
       options->drain_timeout = std::chrono::milliseconds(n);
     } else {
       return Status::InvalidArgument("config file: unknown key '" + key + "'");
@@ -104,7 +123,12 @@ Status ApplyListenAddress(const std::string& listen, server::HttpServerOptions* 
     return Status::InvalidArgument("--listen must be HOST:PORT, e.g. 127.0.0.1:8088 (got '" + listen + "')");
   }
   std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string::npos) {
+    return Status::InvalidArgument("--listen: write an IPv6 address in brackets, e.g. [::1]:8088 (got '" +
+                                   listen + "')");
+  }
   int port = -1;
   const std::string port_text = listen.substr(colon + 1);
   auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);

@@ -7,6 +7,8 @@ namespace streamhook::delivery {
 void CompletionTracker::Track(uint64_t lsn) {
   entries_.push_back({lsn, false});
   ++outstanding_;
+  // Everything before a handed-out record has been read already (tracked or filtered out).
+  read_position_ = std::max(read_position_, lsn + 1);
 }
 
 void CompletionTracker::ReadUpTo(uint64_t position) {
