@@ -222,6 +222,8 @@ void DeliveryService::AppendPrometheus(std::string* out) const {
   out->append("# TYPE streamhook_events_not_routed_total counter\n");
   for (const auto& [id, m] : metrics_)
     counter("streamhook_events_not_routed_total", id, m->events_not_routed);
+  out->append("# TYPE streamhook_events_filtered_total counter\n");
+  for (const auto& [id, m] : metrics_) counter("streamhook_events_filtered_total", id, m->events_filtered);
   out->append("# TYPE streamhook_hook_lag_records gauge\n");
   for (const auto& [id, m] : metrics_)
     counter("streamhook_hook_lag_records", id, end > m->cursor ? end - m->cursor : 0);

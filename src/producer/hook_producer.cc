@@ -1,5 +1,7 @@
 #include "producer/hook_producer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/post.hpp>
 #include <functional>
 #include <unordered_set>
@@ -198,6 +200,10 @@ void HookProducer::OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> re
   if (!result.ok()) {
     const aws::AwsError& error = result.error();
     ++metrics_->put_records_errors;
+    if (metrics_->error().empty()) {  // one line when a hook starts failing, not one per retry
+      spdlog::warn("hook {}: PutRecords to stream {} failed, retrying: {}", options_.hook_id, options_.stream,
+                   error.ToString());
+    }
     metrics_->SetError(error.ToString());
     if (error.kind == aws::AwsError::Kind::kClient) {
       // Checked record by record before sending, so this is a limit we did not foresee: these
@@ -211,7 +217,10 @@ void HookProducer::OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> re
     return RetryLater(lane, error.retryable ? options_.retry_backoff.Delay(attempts, rng_)
                                             : options_.stream_error_backoff.Delay(attempts, rng_));
   }
-  metrics_->SetError("");
+  if (!metrics_->error().empty()) {
+    spdlog::info("hook {}: delivering to stream {} again", options_.hook_id, options_.stream);
+    metrics_->SetError("");
+  }
   const int64_t now_ms = NowMillis();
   std::vector<OutgoingRecord> failed;
   for (size_t i = 0; i < lane.batch.size(); ++i) {
