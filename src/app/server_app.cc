@@ -116,8 +116,8 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
   auto dead_letters = producer::DeadLetterStore::Open(options_.data_dir / "deadletter");
   if (!dead_letters.ok()) return dead_letters.status();
   p.dead_letters = std::move(*dead_letters);
-  p.delivery =
-      std::make_unique<delivery::DeliveryService>(p.spool.get(), p.config.get(), p.dead_letters.get());
+  p.delivery = std::make_unique<delivery::DeliveryService>(p.spool.get(), p.config.get(),
+                                                           p.dead_letters.get(), options_.data_dir / "hooks");
   p.delivery->Start();
 
   p.write_keys = std::make_unique<ConfigWriteKeys>(p.config.get());

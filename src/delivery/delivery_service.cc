@@ -22,11 +22,15 @@ int64_t ChangedAt(const config::ConfigSnapshot& snapshot, const config::Hook& ho
 }  // namespace
 
 DeliveryService::DeliveryService(spool::Spool* spool, config::ConfigStore* config,
-                                 producer::DeadLetterStore* dead_letters)
+                                 producer::DeadLetterStore* dead_letters, std::filesystem::path state_dir)
     : spool_(spool),
       config_(config),
       dead_letters_(dead_letters),
-      strand_(asio::make_strand(io_.get_executor())) {}
+      state_dir_(std::move(state_dir)),
+      strand_(asio::make_strand(io_.get_executor())) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir_, ec);
+}
 
 DeliveryService::~DeliveryService() {
   if (thread_.joinable()) Stop(std::chrono::milliseconds(0));
@@ -43,6 +47,10 @@ void DeliveryService::Start() {
   });
   subscribed_ = true;
   notifier_ = std::thread([this] { NotifierLoop(); });
+}
+
+std::filesystem::path DeliveryService::WindowsFile(const std::string& hook_id) const {
+  return state_dir_ / (hook_id + ".inactive");
 }
 
 void DeliveryService::NotifierLoop() {
@@ -158,6 +166,8 @@ void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> sna
       spdlog::info("hook {} removed", id);
       it = runners_.erase(it);
       (void)spool_->RemoveCursor(HookRunner::CursorName(id));
+      std::error_code ec;
+      std::filesystem::remove(WindowsFile(id), ec);
       std::lock_guard lock(metrics_mutex_);
       metrics_.erase(id);
     } else {
@@ -175,7 +185,8 @@ void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> sna
     auto it = runners_.find(hook.id);
     if (it == runners_.end()) {
       auto runner = HookRunner::Create(
-          strand_, spool_, hook, spool_end, [this] { return client_; }, dead_letters_, metrics);
+          strand_, spool_, hook, spool_end, WindowsFile(hook.id), [this] { return client_; }, dead_letters_,
+          metrics);
       if (!runner.ok()) {
         spdlog::error("hook {} cannot start: {}", hook.id, runner.status().message());
         continue;

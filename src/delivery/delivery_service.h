@@ -9,6 +9,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,7 +25,9 @@ namespace streamhook::delivery {
 
 class DeliveryService {
  public:
-  DeliveryService(spool::Spool* spool, config::ConfigStore* config, producer::DeadLetterStore* dead_letters);
+  // `state_dir` keeps small per-hook state (past inactive windows); created when missing.
+  DeliveryService(spool::Spool* spool, config::ConfigStore* config, producer::DeadLetterStore* dead_letters,
+                  std::filesystem::path state_dir);
   ~DeliveryService();
 
   // Subscribes to the configuration and starts the delivery and notifier threads.
@@ -45,10 +48,12 @@ class DeliveryService {
   void UpdateClient(const std::optional<config::KinesisConnector>& connector);
   void FetchLimits(const std::string& hook_id, const std::string& stream);
   void NotifierLoop();
+  std::filesystem::path WindowsFile(const std::string& hook_id) const;
 
   spool::Spool* spool_;
   config::ConfigStore* config_;
   producer::DeadLetterStore* dead_letters_;
+  std::filesystem::path state_dir_;
   boost::asio::io_context io_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

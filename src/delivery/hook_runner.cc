@@ -1,6 +1,10 @@
 #include "delivery/hook_runner.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <fstream>
 
 #include "common/event.h"
 #include "common/time_format.h"
@@ -20,12 +24,15 @@ constexpr auto kCommitInterval = std::chrono::milliseconds(100);
 
 Result<std::unique_ptr<HookRunner>> HookRunner::Create(Strand strand, spool::Spool* spool,
                                                        const config::Hook& hook, spool::Lsn cursor_start,
+                                                       std::filesystem::path windows_file,
                                                        producer::HookProducer::ClientSource clients,
                                                        producer::DeadLetterStore* dead_letters,
                                                        HookMetrics* metrics) {
   auto start = spool->OpenCursor(CursorName(hook.id), cursor_start);
   if (!start.ok()) return start.status();
   std::unique_ptr<HookRunner> runner(new HookRunner(strand, spool, hook, *start, metrics));
+  runner->windows_file_ = std::move(windows_file);
+  runner->LoadWindows();
   producer::HookProducerOptions options;
   options.hook_id = hook.id;
   options.stream = hook.stream_name;
@@ -65,6 +72,7 @@ void HookRunner::Apply(const config::Hook& hook, bool active, int64_t changed_at
   producer_->Update(hook.stream_name, hook.batch, limits);
   if (active && !active_ && inactive_since_ms_) {
     inactive_windows_.emplace_back(*inactive_since_ms_, changed_at_ms);
+    SaveWindow(*inactive_since_ms_, changed_at_ms);
     inactive_since_ms_.reset();
   } else if (!active && (active_ || !inactive_since_ms_)) {
     inactive_since_ms_ = changed_at_ms;
@@ -81,6 +89,22 @@ bool HookRunner::NotRouted(int64_t received_at_ms) const {
     if (received_at_ms >= from && received_at_ms < to) return true;
   }
   return false;
+}
+
+void HookRunner::LoadWindows() {
+  std::ifstream in(windows_file_);
+  int64_t from = 0, to = 0;
+  while (in >> from >> to) inactive_windows_.emplace_back(from, to);
+}
+
+void HookRunner::SaveWindow(int64_t from, int64_t to) {
+  // One line per window, fsync'd: small, and written only when a hook is switched back on.
+  const std::string line = std::to_string(from) + " " + std::to_string(to) + "\n";
+  const int fd = ::open(windows_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const bool ok = fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                  ::fdatasync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok) spdlog::warn("hook {}: cannot save its inactive window to {}", hook_.id, windows_file_.string());
 }
 
 void HookRunner::Wake() {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,8 +41,10 @@ class HookRunner {
 
   // Opens the hook's cursor, creating a new one at `start` (the spool's end when the hook was
   // created, so it gets every event accepted after that). `metrics` must outlive the runner.
+  // Past inactive windows are kept in `windows_file`, so a restart does not route their events.
   static Result<std::unique_ptr<HookRunner>> Create(Strand strand, spool::Spool* spool,
                                                     const config::Hook& hook, spool::Lsn start,
+                                                    std::filesystem::path windows_file,
                                                     producer::HookProducer::ClientSource clients,
                                                     producer::DeadLetterStore* dead_letters,
                                                     HookMetrics* metrics);
@@ -65,6 +68,8 @@ class HookRunner {
   void Pump();
   void Process(const spool::SpoolRecord& record);
   bool NotRouted(int64_t received_at_ms) const;
+  void LoadWindows();
+  void SaveWindow(int64_t from, int64_t to);
   void OnDone(spool::Lsn lsn);
   void ScheduleCommit();
 
@@ -79,6 +84,7 @@ class HookRunner {
   bool active_ = false;
   std::optional<int64_t> inactive_since_ms_;
   std::vector<std::pair<int64_t, int64_t>> inactive_windows_;  // [from, to) of past inactivity
+  std::filesystem::path windows_file_;
   bool pumping_ = false;
   bool commit_scheduled_ = false;
   boost::asio::steady_timer commit_timer_;
