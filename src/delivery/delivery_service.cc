@@ -11,16 +11,6 @@
 
 namespace streamhook::delivery {
 namespace asio = boost::asio;
-namespace {
-
-// When the newest setting deciding whether the hook may send (connector or hook) was changed.
-int64_t ChangedAt(const config::ConfigSnapshot& snapshot, const config::Hook& hook) {
-  const int64_t connector_changed = snapshot.connector ? snapshot.connector->updated_at_ms : 0;
-  return std::max({connector_changed, hook.updated_at_ms, hook.created_at_ms});
-}
-
-}  // namespace
-
 DeliveryService::DeliveryService(spool::Spool* spool, config::ConfigStore* config,
                                  producer::DeadLetterStore* dead_letters, std::filesystem::path state_dir)
     : spool_(spool),
@@ -147,7 +137,7 @@ void DeliveryService::FetchLimits(const std::string& hook_id, const std::string&
       if (it != runners_.end() && snapshot_) {
         if (const config::Hook* hook = snapshot_->FindHook(hook_id)) {
           const bool active = snapshot_->connector && snapshot_->connector->active && hook->enabled;
-          it->second->Apply(*hook, active, ChangedAt(*snapshot_, *hook), limits);
+          it->second->Apply(*hook, active, spool_->end_lsn(), limits);
         }
       }
     });
@@ -198,7 +188,7 @@ void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> sna
     if (stream_changed) limits_.erase(hook.id);
     const bool active = connector_active && hook.enabled;
     auto limits = limits_.find(hook.id);
-    it->second->Apply(hook, active, ChangedAt(*snapshot, hook),
+    it->second->Apply(hook, active, spool_end,
                       limits == limits_.end() ? aws::StreamLimits{} : limits->second);
     if (limits == limits_.end()) FetchLimits(hook.id, hook.stream_name);
   }

@@ -66,40 +66,56 @@ HookRunner::~HookRunner() {
   producer_.reset();  // before the reader and tracker its callbacks use
 }
 
-void HookRunner::Apply(const config::Hook& hook, bool active, int64_t changed_at_ms,
+void HookRunner::Apply(const config::Hook& hook, bool active, spool::Lsn change_lsn,
                        const aws::StreamLimits& limits) {
   hook_ = hook;
   producer_->Update(hook.stream_name, hook.batch, limits);
-  if (active && !active_ && inactive_since_ms_) {
-    inactive_windows_.emplace_back(*inactive_since_ms_, changed_at_ms);
-    SaveWindow(*inactive_since_ms_, changed_at_ms);
-    inactive_since_ms_.reset();
-  } else if (!active && (active_ || !inactive_since_ms_)) {
-    inactive_since_ms_ = changed_at_ms;
+  if (active && !active_ && inactive_since_) {
+    inactive_windows_.emplace_back(*inactive_since_, change_lsn);
+    SaveWindowLine("closed " + std::to_string(*inactive_since_) + " " + std::to_string(change_lsn));
+    inactive_since_.reset();
+  } else if (!active && (active_ || !inactive_since_)) {
+    // Inactive since this change, or (at start) since the change saved before a restart.
+    inactive_since_ = !active_ && saved_open_since_ ? *saved_open_since_ : change_lsn;
+    if (!saved_open_since_ || *saved_open_since_ != *inactive_since_) {
+      SaveWindowLine("open " + std::to_string(*inactive_since_));
+    }
   }
+  saved_open_since_.reset();
   active_ = active;
   metrics_->active = active;
   producer_->SetPaused(!active);
   Pump();
 }
 
-bool HookRunner::NotRouted(int64_t received_at_ms) const {
-  if (inactive_since_ms_ && received_at_ms >= *inactive_since_ms_) return true;
+// Decided by spool position, not clock: a record is on one side of the admin change or the other.
+bool HookRunner::NotRouted(spool::Lsn lsn) const {
+  if (inactive_since_ && lsn >= *inactive_since_) return true;
   for (const auto& [from, to] : inactive_windows_) {
-    if (received_at_ms >= from && received_at_ms < to) return true;
+    if (lsn >= from && lsn < to) return true;
   }
   return false;
 }
 
 void HookRunner::LoadWindows() {
   std::ifstream in(windows_file_);
-  int64_t from = 0, to = 0;
-  while (in >> from >> to) inactive_windows_.emplace_back(from, to);
+  std::string kind;
+  while (in >> kind) {
+    spool::Lsn from = 0, to = 0;
+    if (kind == "closed" && in >> from >> to) {
+      inactive_windows_.emplace_back(from, to);
+      saved_open_since_.reset();
+    } else if (kind == "open" && in >> from) {
+      saved_open_since_ = from;
+    } else {
+      break;
+    }
+  }
 }
 
-void HookRunner::SaveWindow(int64_t from, int64_t to) {
-  // One line per window, fsync'd: small, and written only when a hook is switched back on.
-  const std::string line = std::to_string(from) + " " + std::to_string(to) + "\n";
+void HookRunner::SaveWindowLine(const std::string& text) {
+  // One line per switch, fsync'd: small, and written only when a hook is switched off or on.
+  const std::string line = text + "\n";
   const int fd = ::open(windows_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   const bool ok = fd >= 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
                   ::fdatasync(fd) == 0;
@@ -145,7 +161,7 @@ void HookRunner::Process(const spool::SpoolRecord& record) {
     ++metrics_->events_filtered;
     return;
   }
-  if (NotRouted(event->received_at_ms)) {
+  if (NotRouted(record.lsn)) {
     ++metrics_->events_not_routed;
     return;
   }

@@ -51,9 +51,10 @@ class HookRunner {
   ~HookRunner();
 
   // Applies the hook's current settings and whether it may send (connector active, hook enabled).
-  // `changed_at_ms` is when the newest of those settings changed: events received from then on
+  // `change_lsn` is the spool's end when the change was made (before the admin API answered it):
+  // records from that position on follow the new state; earlier ones were accepted before it.
   // follow the new state.
-  void Apply(const config::Hook& hook, bool active, int64_t changed_at_ms, const aws::StreamLimits& limits);
+  void Apply(const config::Hook& hook, bool active, spool::Lsn change_lsn, const aws::StreamLimits& limits);
   // New records may be in the spool.
   void Wake();
   // Sends everything buffered now (shutdown): no more linger.
@@ -67,9 +68,9 @@ class HookRunner {
   HookRunner(Strand strand, spool::Spool* spool, config::Hook hook, spool::Lsn start, HookMetrics* metrics);
   void Pump();
   void Process(const spool::SpoolRecord& record);
-  bool NotRouted(int64_t received_at_ms) const;
+  bool NotRouted(spool::Lsn lsn) const;
   void LoadWindows();
-  void SaveWindow(int64_t from, int64_t to);
+  void SaveWindowLine(const std::string& line);
   void OnDone(spool::Lsn lsn);
   void ScheduleCommit();
 
@@ -82,8 +83,9 @@ class HookRunner {
   CompletionTracker tracker_;
   spool::Lsn committed_ = 0;
   bool active_ = false;
-  std::optional<int64_t> inactive_since_ms_;
-  std::vector<std::pair<int64_t, int64_t>> inactive_windows_;  // [from, to) of past inactivity
+  std::optional<spool::Lsn> inactive_since_;                         // open window, by spool position
+  std::optional<spool::Lsn> saved_open_since_;                       // an open window found on disk
+  std::vector<std::pair<spool::Lsn, spool::Lsn>> inactive_windows_;  // [from, to) of past inactivity
   std::filesystem::path windows_file_;
   bool pumping_ = false;
   bool commit_scheduled_ = false;
