@@ -32,6 +32,7 @@ void DeliveryService::Start() {
   // Runs on the admin request's thread before it is answered: a hook created now gets every event
   // accepted after its 201.
   subscription_ = config_->Subscribe([this](std::shared_ptr<const config::ConfigSnapshot> snapshot) {
+    ++config_changes_pending_;  // before taking the position: see HookRunner::Pump
     const spool::Lsn spool_end = spool_->end_lsn();
     asio::post(strand_, [this, snapshot = std::move(snapshot), spool_end] { OnConfig(snapshot, spool_end); });
   });
@@ -145,6 +146,14 @@ void DeliveryService::FetchLimits(const std::string& hook_id, const std::string&
 }
 
 void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> snapshot, spool::Lsn spool_end) {
+  // Every path out applies the change before runners read again.
+  struct Applied {
+    DeliveryService* self;
+    ~Applied() {
+      --self->config_changes_pending_;
+      for (auto& [id, runner] : self->runners_) runner->Wake();
+    }
+  } applied{this};
   if (stopping_) return;
   snapshot_ = snapshot;
   UpdateClient(snapshot->connector);
@@ -182,6 +191,7 @@ void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> sna
         continue;
       }
       it = runners_.emplace(hook.id, std::move(*runner)).first;
+      it->second->set_config_gate(&config_changes_pending_);
       spdlog::info("hook {} ({}) delivering to stream {}", hook.id, hook.name, hook.stream_name);
     }
     const bool stream_changed = it->second->hook().stream_name != hook.stream_name;

@@ -60,6 +60,7 @@ class DeliveryService {
   std::thread thread_;
   std::thread notifier_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int> config_changes_pending_{0};  // published, not yet applied by OnConfig
   config::SubscriptionId subscription_ = 0;
   bool subscribed_ = false;
 

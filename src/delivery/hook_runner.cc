@@ -131,7 +131,13 @@ void HookRunner::Pump() {
   if (pumping_) return;  // a dead letter written inside Process can call back into us
   pumping_ = true;
   std::vector<spool::SpoolRecord> batch;
-  while (producer_->pending() < kMaxBufferedRecords) {
+  bool reached_limit = false;
+  while (!reached_limit && producer_->pending() < kMaxBufferedRecords) {
+    // A config change made but not yet applied here decides the records accepted after it: read
+    // nothing until it is applied (the delivery service wakes us), and nothing past the spool's end
+    // as of this check, so a change registered meanwhile sees only later records.
+    const spool::Lsn limit = spool_->end_lsn();
+    if (config_changes_pending_ && config_changes_pending_->load() > 0) break;
     batch.clear();
     const Status status = reader_->Read(kReadRecords, kReadBytes, &batch);
     if (!status.ok()) {
@@ -144,7 +150,14 @@ void HookRunner::Pump() {
       break;
     }
     if (batch.empty()) break;
-    for (const auto& record : batch) Process(record);
+    for (const auto& record : batch) {
+      if (record.lsn >= limit) {
+        reader_->Seek(record.lsn);  // read again on the next wake-up
+        reached_limit = true;
+        break;
+      }
+      Process(record);
+    }
     tracker_.ReadUpTo(reader_->position());
   }
   pumping_ = false;

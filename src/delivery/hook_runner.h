@@ -7,6 +7,7 @@
 // (counted), as with Netmera's connector. All methods run on the delivery strand.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <memory>
@@ -57,6 +58,8 @@ class HookRunner {
   void Apply(const config::Hook& hook, bool active, spool::Lsn change_lsn, const aws::StreamLimits& limits);
   // New records may be in the spool.
   void Wake();
+  // While `*pending` > 0 a config change is made but not yet applied, and nothing is read.
+  void set_config_gate(const std::atomic<int>* pending) { config_changes_pending_ = pending; }
   // Sends everything buffered now (shutdown): no more linger.
   void Flush();
   // Commits the cursor to the safe position now.
@@ -87,6 +90,7 @@ class HookRunner {
   std::optional<spool::Lsn> saved_open_since_;                       // an open window found on disk
   std::vector<std::pair<spool::Lsn, spool::Lsn>> inactive_windows_;  // [from, to) of past inactivity
   std::filesystem::path windows_file_;
+  const std::atomic<int>* config_changes_pending_ = nullptr;
   bool pumping_ = false;
   bool commit_scheduled_ = false;
   boost::asio::steady_timer commit_timer_;
