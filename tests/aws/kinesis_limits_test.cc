@@ -16,8 +16,9 @@ TEST(KinesisLimits, PartitionKeyLengthInUnicodeCharacters) {
   ASSERT_TRUE(too_long);
   EXPECT_EQ(too_long->type, "InvalidPartitionKey");
   EXPECT_NE(too_long->message.find("257"), std::string::npos);
-  EXPECT_TRUE(CheckRecord({"d", "", ""}, limits));
-  EXPECT_FALSE(CheckRecord({"d", "k", ""}, limits)->retryable);
+  auto empty = CheckRecord({"d", "", ""}, limits);
+  ASSERT_TRUE(empty);
+  EXPECT_FALSE(empty->retryable);
 }
 
 TEST(KinesisLimits, RecordSizeCountsDataAndKey) {
