@@ -1,14 +1,26 @@
 // streamhook serve: the event pipeline server.
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
-#include <iostream>
+#include <string>
 
 #include "app/server_app.h"
 #include "cli/commands.h"
 
 namespace streamhook::cli {
 namespace {
+
+// One write(2) per line: stdout and the log (stderr) often share a file, and a line split over
+// several writes gets another thread's log line in its middle.
+void PrintLine(std::string line) {
+  line += '\n';
+  for (size_t done = 0; done < line.size();) {
+    const ssize_t n = ::write(STDOUT_FILENO, line.data() + done, line.size() - done);
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
 
 struct ServeFlags {
   std::string listen;
@@ -58,14 +70,16 @@ int RunServe(const ServeFlags& flags) {
   }
   // Shown once, on the terminal of whoever started the server, never in the log.
   if (!secrets.admin_token.empty()) {
-    std::cout << "Admin token (saved 0600 in " << secrets.admin_token_path
-              << "; shown only now): " << secrets.admin_token << std::endl;
+    PrintLine(fmt::format("Admin token (saved 0600 in {}; shown only now): {}", secrets.admin_token_path,
+                          secrets.admin_token));
   }
   if (secrets.master_key_created) {
-    std::cout << "Master key created in " << secrets.master_key_path
-              << " (0600). Back it up: without it the stored secrets cannot be read." << std::endl;
+    PrintLine(fmt::format(
+        "Master key created in {} (0600). Back it up: without it the stored secrets cannot be read.",
+        secrets.master_key_path));
   }
-  std::cout << "streamhook listening on port " << server.port() << std::endl;
+  // Scripts and tests wait for this line to learn the port.
+  PrintLine(fmt::format("streamhook listening on port {}", server.port()));
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("{} received: draining", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -1,8 +1,8 @@
 // Done-when 4: kill -9 the server while a client posts batches; after a restart on the same data
 // directory every event that got a 200 reaches the stream (at least once), twice in a row.
-#include <cstdlib>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -151,11 +151,6 @@ TEST_F(RestartTest, EveryAcknowledgedEventIsDeliveredAfterKill9) {
 // restarts before the hook's cursor passed them (here: an earlier record waits for a stream that
 // does not exist yet, so the cursor cannot move).
 TEST_F(RestartTest, EventsNotRoutedWhileDisabledStayNotRoutedAfterRestart) {
-  // KNOWN BUG (closing note of the pipeline issue): under CI load this test fails about one run in
-  // three — once not_routed stayed 0 for 30 s, once the hook's lag never reached 0 after the
-  // restart — and the cause is not found yet. It passes in every local run. Run it by hand with
-  // STREAMHOOK_RUN_KNOWN_FLAKY=1 until the delivery race behind it is fixed.
-  if (!std::getenv("STREAMHOOK_RUN_KNOWN_FLAKY")) GTEST_SKIP() << "known intermittent failure, see the comment";
   ASSERT_TRUE(StartAll({}));
   const std::string hook = CreateHook(R"({"name":"late","streamName":"late-stream","triggers":["TRACK"]})");
   ASSERT_FALSE(hook.empty());

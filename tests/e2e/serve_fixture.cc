@@ -4,6 +4,7 @@
 #include <simdjson.h>
 #include <sys/wait.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <regex>
@@ -26,6 +27,21 @@ std::string ReadFile(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// The port in this start's "streamhook listening on port N\n", once the whole line is there. Only
+// digits directly followed by the newline count: a line cut by another write must not yield a port.
+std::optional<int> ListeningPort(const std::string& log, size_t from) {
+  const size_t at = log.find(kListening, from);
+  if (at == std::string::npos) return std::nullopt;
+  size_t end = at + kListening.size();
+  int port = 0;
+  while (end < log.size() && end - at - kListening.size() < 6 &&
+         std::isdigit(static_cast<unsigned char>(log[end])))
+    port = port * 10 + (log[end++] - '0');
+  if (end == at + kListening.size() || end >= log.size() || log[end] != '\n' || port > 65535)
+    return std::nullopt;
+  return port;
 }
 
 std::string Tail(const std::string& text, size_t max_bytes) {
@@ -72,9 +88,8 @@ bool StreamhookServer::Start() {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
       const std::string log = Log();
-      const size_t at = log.find(kListening, log_start);
-      if (at != std::string::npos && log.find('\n', at) != std::string::npos) {
-        port_ = std::stoi(log.substr(at + kListening.size()));
+      if (const std::optional<int> port = ListeningPort(log, log_start)) {
+        port_ = *port;
         return true;
       }
       if (!process_->Running()) break;
@@ -263,7 +278,9 @@ bool ServeTest::WaitForDelivery(std::chrono::milliseconds timeout) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ADD_FAILURE() << "delivery did not catch up; last /metrics:\n" << Tail(last, 6000);
+  ADD_FAILURE() << "delivery did not catch up (server " << (server_->Running() ? "running" : "not running")
+                << " on port " << server_->port() << "); last /metrics:\n"
+                << Tail(last, 6000);
   return false;
 }
 
