@@ -36,14 +36,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-template <typename Write>
-HttpResponse JsonOf(int status, Write write) {
-  std::string body;
-  JsonWriter writer(&body);
-  write(&writer);
-  return JsonResponse(status, std::move(body));
-}
-
 HttpResponse HookResponse(int status, const Hook& hook) {
   return JsonOf(status, [&](JsonWriter* w) { WriteHookJson(hook, w); });
 }
@@ -56,6 +48,19 @@ HttpResponse NotFound() {
 
 AdminApi::AdminApi(ConfigStore* store, std::string_view admin_token)
     : store_(store), admin_token_digest_(Sha256(admin_token)) {}
+
+void AdminApi::SetHookStatusSource(HookStatusSource source) {
+  hook_status_ = std::move(source);
+}
+
+void AdminApi::SetDeadLetterAdmin(DeadLetterAdmin* dead_letters) {
+  dead_letters_ = dead_letters;
+}
+
+std::optional<HookStatus> AdminApi::StatusOf(std::string_view hook_id) const {
+  if (!hook_status_) return std::nullopt;
+  return hook_status_(hook_id);
+}
 
 HttpHandler AdminApi::AsHandler() const {
   return [this](const HttpRequest& request, Respond respond) { respond(Serve(request)); };
@@ -93,6 +98,9 @@ HttpResponse AdminApi::Serve(const HttpRequest& request) const {
   if (segments[0] == "hooks") {
     if (segments.size() == 1) return ServeHooks(request);
     if (segments.size() == 2) return ServeHook(request, segments[1]);
+    if (segments[2] == "dead-letters") {
+      return ServeDeadLetters(request, segments[1], std::span(segments).subspan(2));
+    }
   }
   if (segments[0] == "sources") {
     if (segments.size() == 1) return ServeSources(request);
@@ -132,7 +140,7 @@ HttpResponse AdminApi::ServeHooks(const HttpRequest& request) const {
       w->BeginObject();
       w->Key("hooks");
       w->BeginArray();
-      for (const Hook& hook : *hooks) WriteHookJson(hook, w);
+      for (const Hook& hook : *hooks) WriteHookJson(hook, w, StatusOf(hook.id));
       w->EndArray();
       w->EndObject();
     });
@@ -154,7 +162,7 @@ HttpResponse AdminApi::ServeHook(const HttpRequest& request, std::string_view id
   if (request.method == "GET") {
     Result<Hook> hook = store_->GetHook(id);
     if (!hook.ok()) return StatusResponse(hook.status());
-    return HookResponse(200, *hook);
+    return JsonOf(200, [&](JsonWriter* w) { WriteHookJson(*hook, w, StatusOf(hook->id)); });
   }
   if (request.method == "PUT" || request.method == "PATCH") {
     Result<Hook> stored = store_->GetHook(id);

@@ -4,8 +4,10 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/http_types.h"
+#include "common/json_writer.h"
 #include "common/status.h"
 #include "config/json_fields.h"
 
@@ -13,6 +15,15 @@ namespace streamhook::config {
 
 // `status` with a JSON body.
 HttpResponse JsonResponse(int status, std::string body);
+
+// `status` with the JSON that write(JsonWriter*) produces.
+template <typename Write>
+HttpResponse JsonOf(int status, Write write) {
+  std::string body;
+  JsonWriter writer(&body);
+  write(&writer);
+  return JsonResponse(status, std::move(body));
+}
 
 // {"success":false,"code":code,"message":message}, plus "field" when not empty.
 HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message,

@@ -6,7 +6,7 @@
 namespace streamhook::config {
 namespace {
 
-// endpoint and caFile: a string, or null / "" for "not set".
+// Optional strings: a string, or null / "" for "not set".
 MaybeFieldError ReadOptionalString(simdjson::dom::element value, std::string_view field,
                                    Problem (*check)(std::string_view), std::string* out) {
   if (value.is_null()) {
@@ -16,6 +16,38 @@ MaybeFieldError ReadOptionalString(simdjson::dom::element value, std::string_vie
   if (MaybeFieldError error = ReadString(value, field, out)) return error;
   if (out->empty()) return std::nullopt;
   return AsFieldError(field, check(*out));
+}
+
+void WriteOptionalString(std::string_view value, JsonWriter* writer) {
+  if (value.empty()) {
+    writer->Null();
+  } else {
+    writer->String(value);
+  }
+}
+
+// The rules between fields, once each is valid on its own.
+MaybeFieldError CheckCombination(bool has_secret, const KinesisConnector* stored,
+                                 KinesisConnector* connector) {
+  if (connector->access_key_id.empty()) {
+    if (!connector->secret_access_key.empty()) {
+      return FieldError::Invalid("accessKeyId",
+                                 "is required with secretAccessKey (or leave both out to use "
+                                 "the default AWS credentials chain)");
+    }
+  } else if (connector->secret_access_key.empty()) {
+    // Left out: keep the stored secret, so a GET answer (whose secret is masked) can be sent back.
+    if (has_secret || stored == nullptr || stored->secret_access_key.empty()) {
+      return FieldError::Invalid("secretAccessKey",
+                                 "is required with accessKeyId (or leave both out to use "
+                                 "the default AWS credentials chain)");
+    }
+    connector->secret_access_key = stored->secret_access_key;
+  }
+  if (!connector->external_id.empty() && connector->role_arn.empty()) {
+    return FieldError::Invalid("externalId", "is only allowed with roleArn");
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -32,19 +64,25 @@ MaybeFieldError ParseConnectorJson(std::string_view body, const KinesisConnector
       if (MaybeFieldError error = ReadString(value, "region", &connector->region)) return error;
       if (MaybeFieldError error = AsFieldError("region", CheckRegion(connector->region))) return error;
     } else if (key == "accessKeyId") {
-      if (MaybeFieldError error = ReadString(value, "accessKeyId", &connector->access_key_id)) return error;
-      if (MaybeFieldError error = AsFieldError("accessKeyId", CheckAccessKeyId(connector->access_key_id))) {
+      if (MaybeFieldError error =
+              ReadOptionalString(value, "accessKeyId", CheckAccessKeyId, &connector->access_key_id)) {
         return error;
       }
     } else if (key == "secretAccessKey") {
-      if (MaybeFieldError error = ReadString(value, "secretAccessKey", &connector->secret_access_key)) {
-        return error;
-      }
-      if (MaybeFieldError error =
-              AsFieldError("secretAccessKey", CheckSecretAccessKey(connector->secret_access_key))) {
+      if (MaybeFieldError error = ReadOptionalString(value, "secretAccessKey", CheckSecretAccessKey,
+                                                     &connector->secret_access_key)) {
         return error;
       }
       has_secret = true;
+    } else if (key == "roleArn") {
+      if (MaybeFieldError error = ReadOptionalString(value, "roleArn", CheckRoleArn, &connector->role_arn)) {
+        return error;
+      }
+    } else if (key == "externalId") {
+      if (MaybeFieldError error =
+              ReadOptionalString(value, "externalId", CheckExternalId, &connector->external_id)) {
+        return error;
+      }
     } else if (key == "endpoint") {
       if (MaybeFieldError error =
               ReadOptionalString(value, "endpoint", CheckEndpointUrl, &connector->endpoint)) {
@@ -60,20 +98,16 @@ MaybeFieldError ParseConnectorJson(std::string_view body, const KinesisConnector
       std::string type;
       if (MaybeFieldError error = ReadString(value, "type", &type)) return error;
       if (type != "KINESIS") return FieldError::Invalid("type", "must be \"KINESIS\"");
-    } else if (key == "updatedAt") {
+    } else if (key == "credentials" || key == "updatedAt") {
       // Read-only: accepted so that a GET result can be sent back.
     } else {
       return UnknownField(key);
     }
   }
-  for (std::string_view required : {"region", "accessKeyId", "active"}) {
+  for (std::string_view required : {"region", "active"}) {
     if (object[required].error() != simdjson::SUCCESS) return MissingField(required);
   }
-  if (!has_secret) {
-    if (stored == nullptr) return MissingField("secretAccessKey");
-    connector->secret_access_key = stored->secret_access_key;
-  }
-  return std::nullopt;
+  return CheckCombination(has_secret, stored, connector);
 }
 
 void WriteConnectorJson(const KinesisConnector& connector, JsonWriter* writer) {
@@ -82,22 +116,24 @@ void WriteConnectorJson(const KinesisConnector& connector, JsonWriter* writer) {
   writer->String("KINESIS");
   writer->Key("region");
   writer->String(connector.region);
+  writer->Key("credentials");
+  writer->String(connector.UsesDefaultCredentials() ? "default chain" : "keys");
   writer->Key("accessKeyId");
-  writer->String(connector.access_key_id);
+  WriteOptionalString(connector.access_key_id, writer);
   writer->Key("secretAccessKey");
-  writer->String(MaskSecretTail(connector.secret_access_key));
+  if (connector.secret_access_key.empty()) {
+    writer->Null();
+  } else {
+    writer->String(MaskSecretTail(connector.secret_access_key));
+  }
+  writer->Key("roleArn");
+  WriteOptionalString(connector.role_arn, writer);
+  writer->Key("externalId");
+  WriteOptionalString(connector.external_id, writer);
   writer->Key("endpoint");
-  if (connector.endpoint.empty()) {
-    writer->Null();
-  } else {
-    writer->String(connector.endpoint);
-  }
+  WriteOptionalString(connector.endpoint, writer);
   writer->Key("caFile");
-  if (connector.ca_file.empty()) {
-    writer->Null();
-  } else {
-    writer->String(connector.ca_file);
-  }
+  WriteOptionalString(connector.ca_file, writer);
   writer->Key("active");
   writer->Bool(connector.active);
   writer->Key("updatedAt");

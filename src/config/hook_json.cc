@@ -88,6 +88,63 @@ MaybeFieldError ReadBatch(simdjson::dom::element value, HookWriteMode mode, Batc
   return std::nullopt;
 }
 
+MaybeFieldError ReadAggregation(simdjson::dom::element value, HookWriteMode mode,
+                                AggregationSettings* aggregation) {
+  simdjson::dom::object object;
+  if (MaybeFieldError error = ReadObject(value, "aggregation", &object)) return error;
+  if (mode != HookWriteMode::kPatch) *aggregation = AggregationSettings{};
+  for (const auto [key, member] : object) {
+    const std::string field = FieldPath("aggregation", key);
+    if (key == "enabled") {
+      if (MaybeFieldError error = ReadBool(member, field, &aggregation->enabled)) return error;
+    } else if (key == "maxBytes") {
+      if (MaybeFieldError error =
+              ReadInt(member, field, kMinAggregationBytes, kMaxAggregationBytes, &aggregation->max_bytes)) {
+        return error;
+      }
+    } else {
+      return UnknownField(field);
+    }
+  }
+  return std::nullopt;
+}
+
+MaybeFieldError ReadShardRate(simdjson::dom::element value, HookWriteMode mode, ShardRateSettings* rate) {
+  simdjson::dom::object object;
+  if (MaybeFieldError error = ReadObject(value, "shardRate", &object)) return error;
+  if (mode != HookWriteMode::kPatch) *rate = ShardRateSettings{};
+  for (const auto [key, member] : object) {
+    const std::string field = FieldPath("shardRate", key);
+    if (key == "recordsPerSecond") {
+      if (MaybeFieldError error =
+              ReadInt(member, field, 1, kMaxShardRecordsPerSecond, &rate->records_per_second)) {
+        return error;
+      }
+    } else if (key == "bytesPerSecond") {
+      if (MaybeFieldError error = ReadInt(member, field, kMinShardBytesPerSecond, kMaxShardBytesPerSecond,
+                                          &rate->bytes_per_second)) {
+        return error;
+      }
+    } else {
+      return UnknownField(field);
+    }
+  }
+  return std::nullopt;
+}
+
+// 0 (no TTL) or kMinRecordTtlMs..kMaxRecordTtlMs: one message for both ways of being wrong.
+MaybeFieldError ReadRecordTtl(simdjson::dom::element value, int64_t* ttl_ms) {
+  int64_t number = 0;
+  if (ReadInt(value, "recordTtlMs", 0, kMaxRecordTtlMs, &number).has_value() ||
+      (number != 0 && number < kMinRecordTtlMs)) {
+    return FieldError::Invalid("recordTtlMs", "must be 0 (no TTL) or an integer from " +
+                                                  std::to_string(kMinRecordTtlMs) + " to " +
+                                                  std::to_string(kMaxRecordTtlMs) + " (milliseconds)");
+  }
+  *ttl_ms = number;
+  return std::nullopt;
+}
+
 // Applies one top-level member of a hook body to *hook.
 MaybeFieldError ApplyMember(std::string_view key, simdjson::dom::element value, HookWriteMode mode,
                             Hook* hook) {
@@ -126,14 +183,43 @@ MaybeFieldError ApplyMember(std::string_view key, simdjson::dom::element value, 
     hook->partition_key = text;
   } else if (key == "batch") {
     return ReadBatch(value, mode, &hook->batch);
+  } else if (key == "aggregation") {
+    return ReadAggregation(value, mode, &hook->aggregation);
+  } else if (key == "recordTtlMs") {
+    return ReadRecordTtl(value, &hook->record_ttl_ms);
+  } else if (key == "shardRate") {
+    return ReadShardRate(value, mode, &hook->shard_rate);
   } else if (key == "enabled") {
     return ReadBool(value, "enabled", &hook->enabled);
-  } else if (key == "createdAt" || key == "updatedAt") {
+  } else if (key == "createdAt" || key == "updatedAt" || key == "status") {
     // Read-only: accepted so that a GET result can be edited and sent back as is.
   } else {
     return UnknownField(key);
   }
   return std::nullopt;
+}
+
+void WriteHookStatusJson(const HookStatus& status, JsonWriter* writer) {
+  writer->BeginObject();
+  writer->Key("state");
+  writer->String(status.state);
+  writer->Key("error");
+  if (status.error.empty()) {
+    writer->Null();
+  } else {
+    writer->String(status.error);
+  }
+  writer->Key("lagRecords");
+  writer->Uint(status.lag_records);
+  writer->Key("deadLetters");
+  writer->Uint(status.dead_letters);
+  writer->Key("lastDeliveredAt");
+  if (status.last_delivered_at_ms == 0) {
+    writer->Null();
+  } else {
+    writer->String(FormatIso8601Millis(status.last_delivered_at_ms));
+  }
+  writer->EndObject();
 }
 
 }  // namespace
@@ -153,7 +239,7 @@ MaybeFieldError ApplyHookJson(std::string_view body, HookWriteMode mode, Hook* h
   return std::nullopt;
 }
 
-void WriteHookJson(const Hook& hook, JsonWriter* writer) {
+void WriteHookJson(const Hook& hook, JsonWriter* writer, const std::optional<HookStatus>& status) {
   writer->BeginObject();
   writer->Key("id");
   writer->String(hook.id);
@@ -184,12 +270,32 @@ void WriteHookJson(const Hook& hook, JsonWriter* writer) {
   writer->Key("lingerMs");
   writer->Int(hook.batch.linger_ms);
   writer->EndObject();
+  writer->Key("aggregation");
+  writer->BeginObject();
+  writer->Key("enabled");
+  writer->Bool(hook.aggregation.enabled);
+  writer->Key("maxBytes");
+  writer->Int(hook.aggregation.max_bytes);
+  writer->EndObject();
+  writer->Key("recordTtlMs");
+  writer->Int(hook.record_ttl_ms);
+  writer->Key("shardRate");
+  writer->BeginObject();
+  writer->Key("recordsPerSecond");
+  writer->Int(hook.shard_rate.records_per_second);
+  writer->Key("bytesPerSecond");
+  writer->Int(hook.shard_rate.bytes_per_second);
+  writer->EndObject();
   writer->Key("enabled");
   writer->Bool(hook.enabled);
   writer->Key("createdAt");
   writer->String(FormatIso8601Millis(hook.created_at_ms));
   writer->Key("updatedAt");
   writer->String(FormatIso8601Millis(hook.updated_at_ms));
+  if (status) {
+    writer->Key("status");
+    WriteHookStatusJson(*status, writer);
+  }
   writer->EndObject();
 }
 

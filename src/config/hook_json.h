@@ -1,13 +1,17 @@
 // Hooks as the admin API reads and writes them:
 //   {id, name, type: "KINESIS", streamName, triggers: [...], eventCodes: [...],
 //    payloadFormat: "segment"|"netmera", partitionKey, batch: {maxRecords, maxBytes, lingerMs},
-//    enabled, createdAt, updatedAt}
+//    aggregation: {enabled, maxBytes}, recordTtlMs, shardRate: {recordsPerSecond, bytesPerSecond},
+//    enabled, createdAt, updatedAt, status?}
+// status (delivery's HookStatus) is read-only and only present when the server provides one.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "common/json_writer.h"
+#include "config/hook_status.h"
 #include "config/json_fields.h"
 #include "config/model.h"
 
@@ -20,11 +24,14 @@ enum class HookWriteMode {
 };
 
 // Applies the JSON object in `body` to *hook, validating every field. For kCreate and kReplace
-// pass a default Hook (with the path's id for kReplace); for kPatch the stored one. createdAt and
-// updatedAt are accepted and ignored so a GET result can be sent back; an "id" must match.
+// pass a default Hook (with the path's id for kReplace); for kPatch the stored one. The nested
+// settings (batch, aggregation, shardRate) follow the mode too: in kPatch the sub-fields left out
+// are kept, otherwise they get their defaults. createdAt, updatedAt and status are accepted and
+// ignored so a GET result can be sent back; an "id" must match.
 MaybeFieldError ApplyHookJson(std::string_view body, HookWriteMode mode, Hook* hook);
 
-// Writes the hook as one JSON object value.
-void WriteHookJson(const Hook& hook, JsonWriter* writer);
+// Writes the hook as one JSON object value, with "status" when `status` holds one.
+void WriteHookJson(const Hook& hook, JsonWriter* writer,
+                   const std::optional<HookStatus>& status = std::nullopt);
 
 }  // namespace streamhook::config

@@ -22,6 +22,14 @@ struct KinesisConnector {
   std::string ca_file;            // optional CA bundle for the endpoint; empty = system roots
   bool active = false;
   int64_t updated_at_ms = 0;
+  // Optional IAM role to assume with the credentials above (or the default chain's); empty = none.
+  std::string role_arn;
+  // Optional sts:ExternalId for role_arn. Not a secret (AWS says so), so shown in full.
+  std::string external_id;
+
+  // True when neither key is set: the server then finds credentials itself through the default
+  // AWS chain (environment, web identity, profile, EC2 instance metadata).
+  bool UsesDefaultCredentials() const { return access_key_id.empty() && secret_access_key.empty(); }
 };
 
 enum class PayloadFormat { kSegment, kNetmera };
@@ -44,6 +52,35 @@ struct BatchSettings {
   bool operator==(const BatchSettings&) const = default;
 };
 
+// KPL aggregation: several user records packed into one Kinesis record, up to max_bytes each.
+// A Kinesis record holds at most 1 MiB.
+inline constexpr int64_t kMinAggregationBytes = 1024;
+inline constexpr int64_t kMaxAggregationBytes = 1 << 20;
+
+struct AggregationSettings {
+  bool enabled = false;
+  int64_t max_bytes = 51200;
+
+  bool operator==(const AggregationSettings&) const = default;
+};
+
+// Record TTL: 0 = none, else 1 second to 7 days.
+inline constexpr int64_t kMinRecordTtlMs = 1000;
+inline constexpr int64_t kMaxRecordTtlMs = 7LL * 24 * 3600 * 1000;
+
+// Per-shard token bucket caps. AWS allows 1000 records/s and 1 MiB/s of writes per shard; the
+// upper bounds leave room for streams whose limits were raised, or for on-demand streams.
+inline constexpr int64_t kMaxShardRecordsPerSecond = 100000;
+inline constexpr int64_t kMinShardBytesPerSecond = 1024;
+inline constexpr int64_t kMaxShardBytesPerSecond = 100LL << 20;
+
+struct ShardRateSettings {
+  int64_t records_per_second = 1000;
+  int64_t bytes_per_second = 1 << 20;
+
+  bool operator==(const ShardRateSettings&) const = default;
+};
+
 struct Hook {
   std::string id;
   std::string name;
@@ -53,6 +90,10 @@ struct Hook {
   PayloadFormat payload_format = PayloadFormat::kSegment;
   std::string partition_key = "userId";  // "userId" | "messageId" | JSON pointer "/a/b"
   BatchSettings batch;
+  AggregationSettings aggregation;
+  // Records older than this when they would be retried go to the dead letters; 0 = no TTL.
+  int64_t record_ttl_ms = 0;
+  ShardRateSettings shard_rate;
   bool enabled = true;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;

@@ -74,8 +74,8 @@ Result<std::vector<std::string>> DecodeStrings(const std::string& json) {
 
 Result<std::optional<KinesisConnector>> ReadConnector(SqliteDb& db, const SecretBox& box) {
   Result<SqliteStatement> select = db.Prepare(
-      "SELECT region, access_key_id, secret_access_key_sealed, endpoint, ca_file, active, updated_at_ms "
-      "FROM connector WHERE id = 1");
+      "SELECT region, access_key_id, secret_access_key_sealed, endpoint, ca_file, active, updated_at_ms, "
+      "role_arn, external_id FROM connector WHERE id = 1");
   if (!select.ok()) return select.status();
   Result<bool> row = select->Step();
   if (!row.ok()) return row.status();
@@ -90,13 +90,18 @@ Result<std::optional<KinesisConnector>> ReadConnector(SqliteDb& db, const Secret
   connector.ca_file = select->ColumnText(4);
   connector.active = select->ColumnInt(5) != 0;
   connector.updated_at_ms = select->ColumnInt(6);
+  connector.role_arn = select->ColumnText(7);
+  connector.external_id = select->ColumnText(8);
   return std::optional<KinesisConnector>(std::move(connector));
 }
 
 Result<std::vector<Hook>> ReadHooks(SqliteDb& db) {
   Result<SqliteStatement> select = db.Prepare(
       "SELECT id, name, stream_name, triggers, event_codes, payload_format, partition_key, max_records, "
-      "max_bytes, linger_ms, enabled, created_at_ms, updated_at_ms FROM hooks ORDER BY created_at_ms, rowid");
+      "max_bytes, linger_ms, enabled, created_at_ms, updated_at_ms, aggregation_enabled, "
+      "aggregation_max_bytes, "
+      "record_ttl_ms, shard_records_per_second, shard_bytes_per_second FROM hooks ORDER BY created_at_ms, "
+      "rowid");
   if (!select.ok()) return select.status();
   std::vector<Hook> hooks;
   for (;;) {
@@ -123,6 +128,11 @@ Result<std::vector<Hook>> ReadHooks(SqliteDb& db) {
     hook.enabled = select->ColumnInt(10) != 0;
     hook.created_at_ms = select->ColumnInt(11);
     hook.updated_at_ms = select->ColumnInt(12);
+    hook.aggregation.enabled = select->ColumnInt(13) != 0;
+    hook.aggregation.max_bytes = select->ColumnInt(14);
+    hook.record_ttl_ms = select->ColumnInt(15);
+    hook.shard_rate.records_per_second = select->ColumnInt(16);
+    hook.shard_rate.bytes_per_second = select->ColumnInt(17);
     hooks.push_back(std::move(hook));
   }
   return hooks;
@@ -217,7 +227,8 @@ Status WriteConnectorRow(SqliteDb& db, const SecretBox& box, const KinesisConnec
   if (!sealed.ok()) return sealed.status();
   Result<SqliteStatement> upsert = db.Prepare(
       "INSERT OR REPLACE INTO connector (id, region, access_key_id, secret_access_key_sealed, endpoint, "
-      "ca_file, active, updated_at_ms) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "ca_file, active, updated_at_ms, role_arn, external_id) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+      "?9)");
   if (!upsert.ok()) return upsert.status();
   upsert->BindText(1, connector.region);
   upsert->BindText(2, connector.access_key_id);
@@ -226,12 +237,14 @@ Status WriteConnectorRow(SqliteDb& db, const SecretBox& box, const KinesisConnec
   upsert->BindText(5, connector.ca_file);
   upsert->BindInt(6, connector.active ? 1 : 0);
   upsert->BindInt(7, connector.updated_at_ms);
+  upsert->BindText(8, connector.role_arn);
+  upsert->BindText(9, connector.external_id);
   return upsert->Run();
 }
 
 namespace {
 
-// Binds what INSERT and UPDATE share: ?1 the id, ?2..?12 the columns an update may change.
+// Binds what INSERT and UPDATE share: ?1 the id, ?2..?17 the columns an update may change.
 void BindHookColumns(SqliteStatement& statement, const Hook& hook) {
   statement.BindText(1, hook.id);
   statement.BindText(2, hook.name);
@@ -245,6 +258,11 @@ void BindHookColumns(SqliteStatement& statement, const Hook& hook) {
   statement.BindInt(10, hook.batch.linger_ms);
   statement.BindInt(11, hook.enabled ? 1 : 0);
   statement.BindInt(12, hook.updated_at_ms);
+  statement.BindInt(13, hook.aggregation.enabled ? 1 : 0);
+  statement.BindInt(14, hook.aggregation.max_bytes);
+  statement.BindInt(15, hook.record_ttl_ms);
+  statement.BindInt(16, hook.shard_rate.records_per_second);
+  statement.BindInt(17, hook.shard_rate.bytes_per_second);
 }
 
 }  // namespace
@@ -252,11 +270,13 @@ void BindHookColumns(SqliteStatement& statement, const Hook& hook) {
 Status InsertHookRow(SqliteDb& db, const Hook& hook) {
   Result<SqliteStatement> insert = db.Prepare(
       "INSERT INTO hooks (id, name, stream_name, triggers, event_codes, payload_format, partition_key, "
-      "max_records, max_bytes, linger_ms, enabled, updated_at_ms, created_at_ms) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+      "max_records, max_bytes, linger_ms, enabled, updated_at_ms, aggregation_enabled, "
+      "aggregation_max_bytes, "
+      "record_ttl_ms, shard_records_per_second, shard_bytes_per_second, created_at_ms) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)");
   if (!insert.ok()) return insert.status();
   BindHookColumns(*insert, hook);
-  insert->BindInt(13, hook.created_at_ms);
+  insert->BindInt(18, hook.created_at_ms);
   Status run = insert->Run();
   if (run.code() == Status::Code::kAlreadyExists)
     return Status::AlreadyExists("a hook with id " + hook.id + " exists");
@@ -267,7 +287,8 @@ Status UpdateHookRow(SqliteDb& db, const Hook& hook) {
   Result<SqliteStatement> update = db.Prepare(
       "UPDATE hooks SET name = ?2, stream_name = ?3, triggers = ?4, event_codes = ?5, payload_format = ?6, "
       "partition_key = ?7, max_records = ?8, max_bytes = ?9, linger_ms = ?10, enabled = ?11, "
-      "updated_at_ms = ?12 WHERE id = ?1");
+      "updated_at_ms = ?12, aggregation_enabled = ?13, aggregation_max_bytes = ?14, record_ttl_ms = ?15, "
+      "shard_records_per_second = ?16, shard_bytes_per_second = ?17 WHERE id = ?1");
   if (!update.ok()) return update.status();
   BindHookColumns(*update, hook);
   return RunOnExistingRow(db, *update, "no hook has id " + hook.id);

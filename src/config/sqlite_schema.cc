@@ -8,7 +8,7 @@ namespace streamhook::config {
 namespace {
 
 // Migration i brings the schema from version i to i + 1. Append only; never edit a shipped one.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: connector, hooks, sources; secrets are sealed (SecretBox) and write keys indexed by a
     // keyed digest so duplicates are refused without storing them in plaintext. meta holds the
     // config revision (the snapshot version) and the master key check value.
@@ -50,6 +50,17 @@ constexpr std::array<std::string_view, 1> kMigrations = {
         value TEXT NOT NULL
       );
       INSERT INTO meta (key, value) VALUES ('revision', '0');
+    )sql",
+    // 2: hook aggregation, record TTL and per-shard rate; connector role. The defaults are the
+    // model's, so hooks and connectors stored by version 1 keep behaving as they did.
+    R"sql(
+      ALTER TABLE hooks ADD COLUMN aggregation_enabled INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hooks ADD COLUMN aggregation_max_bytes INTEGER NOT NULL DEFAULT 51200;
+      ALTER TABLE hooks ADD COLUMN record_ttl_ms INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE hooks ADD COLUMN shard_records_per_second INTEGER NOT NULL DEFAULT 1000;
+      ALTER TABLE hooks ADD COLUMN shard_bytes_per_second INTEGER NOT NULL DEFAULT 1048576;
+      ALTER TABLE connector ADD COLUMN role_arn TEXT NOT NULL DEFAULT '';
+      ALTER TABLE connector ADD COLUMN external_id TEXT NOT NULL DEFAULT '';
     )sql",
 };
 

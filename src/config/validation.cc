@@ -134,6 +134,40 @@ Problem CheckSecretAccessKey(std::string_view secret) {
   return std::nullopt;
 }
 
+Problem CheckRoleArn(std::string_view arn) {
+  const Problem wrong =
+      "must be an IAM role ARN such as arn:aws:iam::123456789012:role/path/name, at most 2048 characters";
+  if (arn.size() > 2048 || !arn.starts_with("arn:aws")) return wrong;
+  arn.remove_prefix(std::string_view("arn:aws").size());
+  // The rest of the partition ("-cn", "-us-gov"), then the service and an empty region.
+  while (!arn.empty() && (IsLower(arn.front()) || arn.front() == '-')) arn.remove_prefix(1);
+  if (!arn.starts_with(":iam::")) return wrong;
+  arn.remove_prefix(std::string_view(":iam::").size());
+  if (arn.size() < 12 || !All(arn.substr(0, 12), IsDigit)) return wrong;
+  arn.remove_prefix(12);
+  if (!arn.starts_with(":role/")) return wrong;
+  arn.remove_prefix(std::string_view(":role/").size());
+  const size_t last_slash = arn.rfind('/');
+  const std::string_view name = last_slash == std::string_view::npos ? arn : arn.substr(last_slash + 1);
+  if (name.empty() || name.size() > 64 || arn.find("//") != std::string_view::npos || arn.front() == '/' ||
+      !All(arn, [](char c) {
+        return IsAlnum(c) || std::string_view("_+=,.@-/").find(c) != std::string_view::npos;
+      })) {
+    return "must end in a role name (1 to 64 characters of a-z, A-Z, 0-9 and _+=,.@-) after an optional "
+           "path, as in arn:aws:iam::123456789012:role/path/name";
+  }
+  return std::nullopt;
+}
+
+Problem CheckExternalId(std::string_view id) {
+  if (id.size() < 2 || id.size() > 1224 || !All(id, [](char c) {
+        return IsAlnum(c) || std::string_view("_+=,.@:/-").find(c) != std::string_view::npos;
+      })) {
+    return "must be 2 to 1224 characters of a-z, A-Z, 0-9 and _+=,.@:/-";
+  }
+  return std::nullopt;
+}
+
 Problem CheckWriteKey(std::string_view key) {
   if (key.size() < 8 || key.size() > 256 || !All(key, [](char c) { return IsVisibleAscii(c) && c != ':'; })) {
     return "must be 8 to 256 printable ASCII characters other than space and ':'";

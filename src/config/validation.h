@@ -32,6 +32,12 @@ Problem CheckAccessKeyId(std::string_view id);
 // An AWS secret access key: 1-256 printable ASCII characters without spaces, and not a masked
 // value copied back from a GET ("****...").
 Problem CheckSecretAccessKey(std::string_view secret);
+// An IAM role ARN, at most 2048 characters: arn:<partition>:iam::<12-digit account>:role/<path><name>
+// where the partition is "aws" or "aws-..." (aws-cn, aws-us-gov) and the path and name use
+// a-z A-Z 0-9 _ + = , . @ - (the path being "/"-separated segments), the name at most 64 of them.
+Problem CheckRoleArn(std::string_view arn);
+// An sts:ExternalId: 2-1224 characters of a-z A-Z 0-9 _ + = , . @ : / -
+Problem CheckExternalId(std::string_view id);
 // A write key: 8-256 printable ASCII characters other than space and ':' (it travels as the user
 // name of HTTP Basic auth, where ':' ends the user name).
 Problem CheckWriteKey(std::string_view key);

@@ -21,6 +21,11 @@ std::vector<Route> AllRoutes() {
           {"PUT", "/admin/v1/hooks/h1"},
           {"PATCH", "/admin/v1/hooks/h1"},
           {"DELETE", "/admin/v1/hooks/h1"},
+          {"GET", "/admin/v1/hooks/h1/dead-letters"},
+          {"DELETE", "/admin/v1/hooks/h1/dead-letters"},
+          {"GET", "/admin/v1/hooks/h1/dead-letters/0"},
+          {"POST", "/admin/v1/hooks/h1/dead-letters/replay"},
+          {"GET", "/admin/v1/hooks/h1/dead-letters/replay"},
           {"GET", "/admin/v1/sources"},
           {"POST", "/admin/v1/sources"},
           {"GET", "/admin/v1/sources/s1"},
@@ -58,9 +63,12 @@ TEST_F(AdminApiTest, AuthorizationSchemesOtherThanBearerAreRefused) {
 }
 
 TEST_F(AdminApiTest, UnknownPathsAre404) {
-  for (const char* path : {"/admin/v1/", "/admin/v1/nothing", "/admin/v1/hooks/", "/admin/v1/hooks/a/b",
-                           "/admin/v1/connectors", "/admin/v1/connectors/firehose", "/admin/v2/hooks",
-                           "/admin/v1//hooks", "/admin/v1/sources/x/y", "/v1/track"}) {
+  for (const char* path :
+       {"/admin/v1/", "/admin/v1/nothing", "/admin/v1/hooks/", "/admin/v1/hooks/a/b", "/admin/v1/connectors",
+        "/admin/v1/connectors/firehose", "/admin/v2/hooks", "/admin/v1//hooks", "/admin/v1/sources/x/y",
+        "/v1/track", "/admin/v1/hooks/a/letters", "/admin/v1/hooks/a/dead-letters/",
+        "/admin/v1/hooks/a/dead-letters/1/2", "/admin/v1/hooks/a/dead-letters/replay/x",
+        "/admin/v1/hooks/a/dead-letters/x"}) {
     ExpectError(Call("GET", path), 404, "not_found");
   }
 }

@@ -26,10 +26,13 @@ TEST_F(AdminApiTest, PutThenGetMasksTheSecret) {
   ASSERT_EQ(get.status, 200) << get.body;
   for (const HttpResponse* response : {&put, &get}) {
     EXPECT_EQ(StringAt(*response, "/region"), "us-east-1");
+    EXPECT_EQ(StringAt(*response, "/credentials"), "keys");
     EXPECT_EQ(StringAt(*response, "/accessKeyId"), "AKIAEXAMPLE0001");
     EXPECT_EQ(StringAt(*response, "/secretAccessKey"), "****EKEY");
     EXPECT_EQ(StringAt(*response, "/endpoint"), "http://127.0.0.1:4567");
     EXPECT_TRUE(IsNullAt(*response, "/caFile"));
+    EXPECT_TRUE(IsNullAt(*response, "/roleArn"));
+    EXPECT_TRUE(IsNullAt(*response, "/externalId"));
     EXPECT_TRUE(BoolAt(*response, "/active"));
     EXPECT_FALSE(StringAt(*response, "/updatedAt").empty());
     EXPECT_EQ(response->body.find(kSecret), std::string::npos);
@@ -102,9 +105,109 @@ TEST_F(AdminApiTest, ConnectorValidationNamesTheField) {
     ExpectFieldError(response, field);
     EXPECT_EQ(response.body.find(kSecret), std::string::npos);
   }
-  for (std::string_view required : {"region", "accessKeyId", "active"}) {
+  for (std::string_view required : {"region", "active"}) {
     ExpectFieldError(Call("PUT", kPath, ObjectOf(Without(Connector(), required))), required);
   }
+  // The keys come as a pair: either one alone is refused, naming the missing one.
+  ExpectFieldError(Call("PUT", kPath, ObjectOf(Without(Connector(), "accessKeyId"))), "accessKeyId");
+  ExpectFieldError(Call("PUT", kPath, ObjectOf(With(Connector(), "accessKeyId", "null"))), "accessKeyId");
+  ExpectFieldError(Call("PUT", kPath, ObjectOf(With(Connector(), "secretAccessKey", "null"))),
+                   "secretAccessKey");
+  EXPECT_EQ(store_->GetConnector().status().code(), Status::Code::kNotFound) << "nothing invalid was stored";
+}
+
+TEST_F(AdminApiTest, ConnectorWithoutKeysUsesTheDefaultChain) {
+  const Members keyless = Without(Without(Connector(), "accessKeyId"), "secretAccessKey");
+  const HttpResponse put = Call("PUT", kPath, ObjectOf(keyless));
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(StringAt(put, "/credentials"), "default chain");
+  EXPECT_TRUE(IsNullAt(put, "/accessKeyId"));
+  EXPECT_TRUE(IsNullAt(put, "/secretAccessKey"));
+  const KinesisConnector stored = *store_->GetConnector();
+  EXPECT_TRUE(stored.UsesDefaultCredentials());
+  EXPECT_EQ(stored.access_key_id, "");
+
+  // Its GET answer goes back as is; null and "" mean "not set" too.
+  const HttpResponse echoed = Call("PUT", kPath, Call("GET", kPath).body);
+  ASSERT_EQ(echoed.status, 200) << echoed.body;
+  EXPECT_EQ(StringAt(echoed, "/credentials"), "default chain");
+  const HttpResponse empty =
+      Call("PUT", kPath, ObjectOf(With(With(keyless, "accessKeyId", R"("")"), "secretAccessKey", R"("")")));
+  ASSERT_EQ(empty.status, 200) << empty.body;
+  EXPECT_TRUE(store_->GetConnector()->UsesDefaultCredentials());
+
+  // No stored secret to keep: an accessKeyId alone is refused.
+  ExpectFieldError(Call("PUT", kPath, ObjectOf(Without(Connector(), "secretAccessKey"))), "secretAccessKey");
+  EXPECT_TRUE(store_->GetConnector()->UsesDefaultCredentials());
+}
+
+TEST_F(AdminApiTest, LeavingBothKeysOutSwitchesToTheDefaultChain) {
+  PutConnectorForTest();
+  const HttpResponse put =
+      Call("PUT", kPath, ObjectOf(Without(Without(Connector(), "accessKeyId"), "secretAccessKey")));
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(StringAt(put, "/credentials"), "default chain");
+  EXPECT_EQ(store_->GetConnector()->secret_access_key, "") << "the old secret is not kept";
+  EXPECT_EQ(put.body.find("EKEY"), std::string::npos);
+}
+
+TEST_F(AdminApiTest, ConnectorRoleAndExternalId) {
+  const std::string role = "arn:aws:iam::123456789012:role/streamhook/KinesisWriter";
+  const std::string external_id = "tenant-42:orders/prod";
+  Members with_role = With(Connector(), "roleArn", "\"" + role + "\"");
+  with_role = With(with_role, "externalId", "\"" + external_id + "\"");
+  const HttpResponse put = Call("PUT", kPath, ObjectOf(with_role));
+  ASSERT_EQ(put.status, 200) << put.body;
+  const HttpResponse get = Call("GET", kPath);
+  for (const HttpResponse* response : {&put, &get}) {
+    EXPECT_EQ(StringAt(*response, "/roleArn"), role);
+    EXPECT_EQ(StringAt(*response, "/externalId"), external_id) << "not a secret: shown in full";
+  }
+  EXPECT_EQ(store_->GetConnector()->role_arn, role);
+  EXPECT_EQ(store_->GetConnector()->external_id, external_id);
+
+  // A role with the default chain, no external id.
+  const Members keyless = Without(Without(Connector(), "accessKeyId"), "secretAccessKey");
+  const HttpResponse role_only = Call("PUT", kPath, ObjectOf(With(keyless, "roleArn", "\"" + role + "\"")));
+  ASSERT_EQ(role_only.status, 200) << role_only.body;
+  EXPECT_EQ(StringAt(role_only, "/credentials"), "default chain");
+  EXPECT_TRUE(IsNullAt(role_only, "/externalId"));
+  EXPECT_EQ(store_->GetConnector()->external_id, "") << "PUT replaces: the omitted externalId is cleared";
+
+  // A GET answer with a role goes back as is (its masked secret left out).
+  ASSERT_EQ(Call("PUT", kPath, ObjectOf(with_role)).status, 200);
+  Members echoed = Without(with_role, "secretAccessKey");
+  echoed = With(echoed, "credentials", R"("keys")");
+  echoed = With(echoed, "updatedAt", R"("2026-01-01T00:00:00.000Z")");
+  const HttpResponse again = Call("PUT", kPath, ObjectOf(echoed));
+  EXPECT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(store_->GetConnector()->role_arn, role);
+  EXPECT_EQ(store_->GetConnector()->secret_access_key, kSecret);
+}
+
+TEST_F(AdminApiTest, ConnectorRoleValidation) {
+  const std::string role = "\"arn:aws:iam::123456789012:role/writer\"";
+  const std::pair<std::string_view, std::string> cases[] = {
+      {"roleArn", R"("arn:aws:iam::123:role/writer")"},
+      {"roleArn", R"("arn:aws:iam::123456789012:user/writer")"},
+      {"roleArn", R"("writer")"},
+      {"roleArn", "7"},
+      {"roleArn", "\"arn:aws:iam::123456789012:role/" + std::string(2030, 'r') + "\""},
+      {"externalId", R"("x")"},
+      {"externalId", R"("has space")"},
+      {"externalId", "\"" + std::string(1225, 'e') + "\""},
+      {"externalId", "[]"},
+  };
+  for (const auto& [field, json] : cases) {
+    ExpectFieldError(Call("PUT", kPath, ObjectOf(With(With(Connector(), "roleArn", role), field, json))),
+                     field);
+  }
+  // An external id only means something to a role.
+  ExpectFieldError(Call("PUT", kPath, ObjectOf(With(Connector(), "externalId", R"("tenant-42")"))),
+                   "externalId");
+  ExpectFieldError(Call("PUT", kPath,
+                        ObjectOf(With(With(Connector(), "roleArn", "null"), "externalId", R"("tenant-42")"))),
+                   "externalId");
   EXPECT_EQ(store_->GetConnector().status().code(), Status::Code::kNotFound) << "nothing invalid was stored";
 }
 

@@ -29,9 +29,15 @@ Members Without(Members members, std::string_view key) {
   return members;
 }
 
-AdminApiTest::AdminApiTest() {
+AdminApiTest::AdminApiTest() : master_key_(RandomBytes(32)) {
+  ReopenStore();
+}
+
+void AdminApiTest::ReopenStore() {
+  api_.reset();
+  store_.reset();
   Result<std::unique_ptr<SqliteConfigStore>> store =
-      SqliteConfigStore::Open(dir_.path(), *SecretBox::Create(RandomBytes(32)));
+      SqliteConfigStore::Open(dir_.path(), *SecretBox::Create(master_key_));
   if (!store.ok()) {
     ADD_FAILURE() << store.status().ToString();
     return;

@@ -39,6 +39,9 @@ class AdminApiTest : public ::testing::Test {
 
   AdminApiTest();
 
+  // Closes the store and the AdminApi and opens them again on the same directory and key.
+  void ReopenStore();
+
   // PUTs kConnectorBody, expecting 200.
   void PutConnectorForTest();
 
@@ -60,6 +63,7 @@ class AdminApiTest : public ::testing::Test {
   void ExpectError(const HttpResponse& response, int status, std::string_view code);
 
   testing::TempDir dir_;
+  const std::string master_key_;
   std::unique_ptr<SqliteConfigStore> store_;
   std::unique_ptr<AdminApi> api_;
 

@@ -44,7 +44,9 @@ class SqliteConfigStoreTest : public ::testing::Test {
             "http://127.0.0.1:4567",
             "/etc/ssl/ca.pem",
             true,
-            0};
+            0,
+            "",
+            ""};
   }
 
   std::string RawDatabaseBytes() const {

@@ -67,6 +67,43 @@ TEST(ValidationTest, IdsNamesKeys) {
   EXPECT_FALSE(CheckCaFile("/etc/ssl/ca.pem").has_value());
 }
 
+TEST(ValidationTest, RoleArns) {
+  for (const char* good :
+       {"arn:aws:iam::123456789012:role/streamhook", "arn:aws:iam::123456789012:role/app/team/Writer_1",
+        "arn:aws-cn:iam::123456789012:role/a", "arn:aws-us-gov:iam::000000000000:role/x+=,.@-y"}) {
+    EXPECT_FALSE(CheckRoleArn(good).has_value()) << good;
+  }
+  EXPECT_FALSE(CheckRoleArn("arn:aws:iam::123456789012:role/" + std::string(64, 'r')).has_value());
+  EXPECT_FALSE(
+      CheckRoleArn("arn:aws:iam::123456789012:role/" + std::string(1900, 'p') + "/" + std::string(64, 'r'))
+          .has_value());
+  for (const std::string& bad :
+       {std::string(""), std::string("streamhook"),
+        std::string("arn:aws:iam::12345678901:role/short-account"),
+        std::string("arn:aws:iam::1234567890123:role/long-account"),
+        std::string("arn:aws:iam::12345678901a:role/letter"),
+        std::string("arn:aws:iam::123456789012:user/bob"), std::string("arn:aws:sts::123456789012:role/x"),
+        std::string("arn:aws:iam:us-east-1:123456789012:role/x"),
+        std::string("arn:AWS:iam::123456789012:role/x"), std::string("arn:aws:iam::123456789012:role/"),
+        std::string("arn:aws:iam::123456789012:role/path/"), std::string("arn:aws:iam::123456789012:role//x"),
+        std::string("arn:aws:iam::123456789012:role/has space"),
+        std::string("arn:aws:iam::123456789012:role/" + std::string(65, 'r')),
+        std::string("arn:aws:iam::123456789012:role/" + std::string(2020, 'p') + "/name")}) {
+    EXPECT_TRUE(CheckRoleArn(bad).has_value()) << bad;
+  }
+}
+
+TEST(ValidationTest, ExternalIds) {
+  for (const std::string& good :
+       {std::string("ab"), std::string("Tenant_42+=,.@:/-x"), std::string(1224, 'e')}) {
+    EXPECT_FALSE(CheckExternalId(good).has_value()) << good;
+  }
+  for (const std::string& bad : {std::string(""), std::string("a"), std::string(1225, 'e'),
+                                 std::string("has space"), std::string("semi;colon"), std::string("tab\t")}) {
+    EXPECT_TRUE(CheckExternalId(bad).has_value()) << bad;
+  }
+}
+
 TEST(MaskingTest, ShowsOnlyAFewCharactersOfLongSecrets) {
   EXPECT_EQ(MaskSecretTail("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"), "****EKEY");
   EXPECT_EQ(MaskWriteKey("abcdEFGHijklMNOP"), "abcd****");
