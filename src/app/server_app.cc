@@ -7,6 +7,7 @@
 #include "config/secret_box.h"
 #include "config/secret_files.h"
 #include "config/sqlite_config_store.h"
+#include "delivery/dead_letter_replay.h"
 #include "delivery/delivery_service.h"
 #include "ingest/ingest_handler.h"
 #include "producer/dead_letter_store.h"
@@ -57,6 +58,7 @@ struct ServerApp::Parts {
   std::unique_ptr<spool::Spool> spool;
   std::unique_ptr<producer::DeadLetterStore> dead_letters;
   std::unique_ptr<delivery::DeliveryService> delivery;
+  std::unique_ptr<delivery::DeadLetterReplay> dead_letter_replay;  // used by admin while http serves
   std::unique_ptr<ConfigWriteKeys> write_keys;
   std::unique_ptr<SpoolEventSink> sink;
   std::unique_ptr<ingest::IngestHandler> ingest;
@@ -119,6 +121,13 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
   p.delivery = std::make_unique<delivery::DeliveryService>(p.spool.get(), p.config.get(),
                                                            p.dead_letters.get(), options_.data_dir / "hooks");
   p.delivery->Start();
+  delivery::DeliveryService* delivery = p.delivery.get();
+  p.dead_letter_replay = std::make_unique<delivery::DeadLetterReplay>(
+      p.dead_letters.get(), p.spool.get(),
+      [delivery](std::string_view hook_id) { return delivery->ReplaysFinished(hook_id); });
+  p.admin->SetDeadLetterAdmin(p.dead_letter_replay.get());
+  p.admin->SetHookStatusSource(
+      [delivery](std::string_view hook_id) { return delivery->HookStatusFor(hook_id); });
 
   p.write_keys = std::make_unique<ConfigWriteKeys>(p.config.get());
   p.sink = std::make_unique<SpoolEventSink>(p.spool.get());
@@ -166,6 +175,7 @@ void ServerApp::Stop() {
   if (p.delivery) p.delivery->Stop(options_.drain_timeout);
   p.http.reset();
   p.ingest.reset();
+  p.dead_letter_replay.reset();
   p.delivery.reset();
   p.spool.reset();
   spdlog::info("stopped");

@@ -104,7 +104,8 @@ void DeliveryService::UpdateClient(const std::optional<config::KinesisConnector>
   }
   const std::string identity = connector->region + '\n' + connector->access_key_id + '\n' +
                                connector->secret_access_key + '\n' + connector->endpoint + '\n' +
-                               connector->ca_file;
+                               connector->ca_file + '\n' + connector->role_arn + '\n' +
+                               connector->external_id;
   if (identity == client_identity_ && client_) return;
   aws::KinesisClientOptions options;
   options.region = connector->region;
@@ -262,6 +263,27 @@ std::map<std::string, std::string> DeliveryService::HookErrors() const {
     if (std::string e = m->producer.error(); !e.empty()) errors[id] = e;
   }
   return errors;
+}
+
+std::optional<config::HookStatus> DeliveryService::HookStatusFor(std::string_view hook_id) const {
+  std::lock_guard lock(metrics_mutex_);
+  auto it = metrics_.find(hook_id);
+  if (it == metrics_.end()) return std::nullopt;
+  const HookMetrics& m = *it->second;
+  config::HookStatus status;
+  status.error = m.producer.error();
+  status.state = !status.error.empty() ? "error" : m.active ? "delivering" : "inactive";
+  const spool::Lsn end = spool_->end_lsn();
+  status.lag_records = end > m.cursor ? end - m.cursor : 0;
+  status.dead_letters = dead_letters_->Count(std::string(hook_id));
+  status.last_delivered_at_ms = m.producer.last_delivered_at_ms.load();
+  return status;
+}
+
+uint64_t DeliveryService::ReplaysFinished(std::string_view hook_id) const {
+  std::lock_guard lock(metrics_mutex_);
+  auto it = metrics_.find(hook_id);
+  return it == metrics_.end() ? 0 : it->second->replays_finished.load();
 }
 
 }  // namespace streamhook::delivery

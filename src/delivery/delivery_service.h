@@ -17,6 +17,7 @@
 
 #include "aws/kinesis_client.h"
 #include "config/config_store.h"
+#include "config/hook_status.h"
 #include "delivery/hook_runner.h"
 #include "producer/dead_letter_store.h"
 #include "spool/spool.h"
@@ -41,6 +42,11 @@ class DeliveryService {
   void AppendPrometheus(std::string* out) const;
   // Hooks that cannot deliver right now, with the last error (for /readyz and logs).
   std::map<std::string, std::string> HookErrors() const;
+  // How a hook's delivery is doing, for the admin API; nullopt for a hook delivery does not know.
+  // Thread-safe, no I/O except a first count of the hook's dead letters.
+  std::optional<config::HookStatus> HookStatusFor(std::string_view hook_id) const;
+  // Replayed dead letters of a hook finished (delivered or dead-lettered again) since start.
+  uint64_t ReplaysFinished(std::string_view hook_id) const;
 
  private:
   // On the strand. `spool_end` is the spool's end when the change was made: new hooks start there.
@@ -73,7 +79,7 @@ class DeliveryService {
 
   // Metrics outlive runners (a runner may be replaced); guarded for /metrics readers.
   mutable std::mutex metrics_mutex_;
-  std::map<std::string, std::unique_ptr<HookMetrics>> metrics_;
+  std::map<std::string, std::unique_ptr<HookMetrics>, std::less<>> metrics_;
 };
 
 }  // namespace streamhook::delivery

@@ -1,12 +1,14 @@
 #include "delivery/hook_runner.h"
 
 #include <fcntl.h>
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <fstream>
 
 #include "common/event.h"
+#include "common/replay_record.h"
 #include "common/time_format.h"
 #include "hooks/matcher.h"
 #include "hooks/partition_key.h"
@@ -19,6 +21,23 @@ constexpr size_t kMaxBufferedRecords = 20000;  // read no further while this man
 constexpr size_t kReadRecords = 1000;
 constexpr size_t kReadBytes = 4 << 20;
 constexpr auto kCommitInterval = std::chrono::milliseconds(100);
+
+// The partition key of replayed data that was kept without one: the data read as the event it was
+// built from (userId, anonymousId and JSON pointers are looked up in it).
+Result<std::string> ReplayPartitionKey(const std::string& setting, std::string_view data,
+                                       std::string_view message_id) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(data.data(), data.size()).get(object) != simdjson::SUCCESS)
+    return Status::InvalidArgument("the replayed data is not a JSON object");
+  EventView view;
+  view.json = data;
+  view.message_id = message_id;
+  std::string_view text;
+  if (object["userId"].get_string().get(text) == simdjson::SUCCESS) view.user_id = text;
+  if (object["anonymousId"].get_string().get(text) == simdjson::SUCCESS) view.anonymous_id = text;
+  return hooks::PartitionKeyFor(setting, view);
+}
 
 }  // namespace
 
@@ -165,6 +184,7 @@ void HookRunner::Pump() {
 }
 
 void HookRunner::Process(const spool::SpoolRecord& record) {
+  if (IsReplayRecord(record.data)) return ProcessReplay(record);
   auto event = DecodeEvent(record.data);
   if (!event.ok()) {
     ++metrics_->events_unreadable;
@@ -197,7 +217,35 @@ void HookRunner::Process(const spool::SpoolRecord& record) {
   producer_->Add(std::move(out));
 }
 
+// A dead letter replayed through the spool: sent as it was kept, by the hook it names only, also
+// while the hook is switched off (it then waits in the paused producer, like any record read).
+void HookRunner::ProcessReplay(const spool::SpoolRecord& record) {
+  Result<ReplayRecord> replay = DecodeReplayRecord(record.data);
+  if (!replay.ok()) {
+    ++metrics_->events_unreadable;
+    return;
+  }
+  if (replay->hook_id != hook_.id) return;
+  producer::OutgoingRecord out;
+  out.lsn = record.lsn;
+  out.message_id = std::move(replay->message_id);
+  out.received_at_ms = replay->received_at_ms;
+  out.data = std::move(replay->data);
+  out.partition_key = std::move(replay->partition_key);
+  tracker_.Track(record.lsn);
+  replays_pending_.insert(record.lsn);
+  if (out.partition_key.empty()) {
+    // Kept because it had no key: derive one from the data with the hook's setting as it is now.
+    Result<std::string> key = ReplayPartitionKey(hook_.partition_key, out.data, out.message_id);
+    if (!key.ok())
+      return producer_->DeadLetter(std::move(out), "no partition key: " + key.status().message());
+    out.partition_key = std::move(*key);
+  }
+  producer_->Add(std::move(out));
+}
+
 void HookRunner::OnDone(spool::Lsn lsn) {
+  if (replays_pending_.erase(lsn) > 0) ++metrics_->replays_finished;
   tracker_.Done(lsn);
   ScheduleCommit();
   if (producer_ && producer_->pending() < kMaxBufferedRecords / 2 && !pumping_) Pump();

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,7 @@ struct HookMetrics {
   std::atomic<uint64_t> events_not_routed{0};  // matched, but arrived while inactive/disabled
   std::atomic<uint64_t> events_filtered{0};    // not this hook's trigger or event code
   std::atomic<uint64_t> events_unreadable{0};  // spool records that do not decode (damaged)
+  std::atomic<uint64_t> replays_finished{0};   // replayed dead letters delivered or dead-lettered again
   std::atomic<uint64_t> cursor{0};             // the committed position
   std::atomic<bool> active{false};
 };
@@ -71,6 +73,7 @@ class HookRunner {
   HookRunner(Strand strand, spool::Spool* spool, config::Hook hook, spool::Lsn start, HookMetrics* metrics);
   void Pump();
   void Process(const spool::SpoolRecord& record);
+  void ProcessReplay(const spool::SpoolRecord& record);
   bool NotRouted(spool::Lsn lsn) const;
   void LoadWindows();
   void SaveWindowLine(const std::string& line);
@@ -84,6 +87,7 @@ class HookRunner {
   std::unique_ptr<spool::Reader> reader_;
   std::unique_ptr<producer::HookProducer> producer_;
   CompletionTracker tracker_;
+  std::unordered_set<spool::Lsn> replays_pending_;  // replayed letters read and not yet done
   spool::Lsn committed_ = 0;
   bool active_ = false;
   std::optional<spool::Lsn> inactive_since_;                         // open window, by spool position

@@ -60,8 +60,9 @@ std::string DeadLetterJson(const DeadLetter& letter) {
   w.Key("data");
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  if (!letter.data.empty() &&
-      parser.parse(letter.data.data(), letter.data.size()).get(doc) == simdjson::SUCCESS) {
+  const bool json = !letter.data.empty() &&
+                    parser.parse(letter.data.data(), letter.data.size()).get(doc) == simdjson::SUCCESS;
+  if (json) {
     w.Raw(simdjson::minify(doc));
   } else {
     w.BeginObject();
@@ -69,6 +70,8 @@ std::string DeadLetterJson(const DeadLetter& letter) {
     w.String(Base64Encode(letter.data));
     w.EndObject();
   }
+  w.Key("dataEncoding");
+  w.String(json ? "json" : "base64");
   w.EndObject();
   return out;
 }
@@ -100,6 +103,9 @@ Status DeadLetterStore::Append(const std::vector<DeadLetter>& letters) {
     if (!status.ok()) return status;
   }
   appended_ += letters.size();
+  for (const auto& letter : letters) {
+    if (auto it = counts_.find(letter.hook_id); it != counts_.end()) ++it->second;
+  }
   return Status::Ok();
 }
 
@@ -111,6 +117,56 @@ Result<std::vector<std::string>> DeadLetterStore::ReadLines(const std::string& h
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) lines.push_back(std::move(line));
   }
+  return lines;
+}
+
+Result<size_t> DeadLetterStore::RemoveFirst(const std::string& hook_id, size_t count) {
+  if (!IsSafeFileName(hook_id)) return Status::InvalidArgument("hook id is not usable as a file name");
+  std::lock_guard lock(mutex_);
+  const auto path = dir_ / (hook_id + ".jsonl");
+  std::ifstream in(path);
+  std::string kept;
+  size_t removed = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    if (removed < count) {
+      ++removed;
+    } else {
+      kept += line;
+      kept.push_back('\n');
+    }
+  }
+  if (removed == 0) return size_t{0};
+  counts_.erase(hook_id);  // recounted on the next Count()
+  const auto temp = dir_ / (hook_id + ".jsonl.tmp");
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IoError("cannot open " + temp.string() + ": " + std::strerror(errno));
+  Status status = WriteAll(fd, kept);
+  if (status.ok() && ::fsync(fd) != 0) status = Status::IoError("fsync of dead letters failed");
+  ::close(fd);
+  if (status.ok() && ::rename(temp.c_str(), path.c_str()) != 0)
+    status = Status::IoError("cannot replace " + path.string() + ": " + std::strerror(errno));
+  if (!status.ok()) return status;
+  // The rename itself must survive a crash too.
+  if (const int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return removed;
+}
+
+size_t DeadLetterStore::Count(const std::string& hook_id) const {
+  if (!IsSafeFileName(hook_id)) return 0;
+  std::lock_guard lock(mutex_);
+  return CountLocked(hook_id);
+}
+
+size_t DeadLetterStore::CountLocked(const std::string& hook_id) const {
+  if (auto it = counts_.find(hook_id); it != counts_.end()) return it->second;
+  std::ifstream in(dir_ / (hook_id + ".jsonl"));
+  size_t lines = 0;
+  for (std::string line; std::getline(in, line);) lines += line.empty() ? 0 : 1;
+  counts_[hook_id] = lines;
   return lines;
 }
 

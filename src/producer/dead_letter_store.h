@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +39,14 @@ class DeadLetterStore {
 
   // Letters kept for a hook, oldest first (for the admin API and tests).
   Result<std::vector<std::string>> ReadLines(const std::string& hook_id) const;
+  // Removes the hook's oldest `count` letters (all when fewer): the file is rewritten to a temporary
+  // one, fsync'd and renamed over, so a crash leaves either the old or the new list. Returns how many
+  // were removed.
+  Result<size_t> RemoveFirst(const std::string& hook_id, size_t count);
+
+  // Letters kept for a hook now. The first call per hook counts its file; later ones are kept up
+  // to date by Append and RemoveFirst.
+  size_t Count(const std::string& hook_id) const;
 
   uint64_t appended() const;
   const std::filesystem::path& dir() const { return dir_; }
@@ -48,9 +57,15 @@ class DeadLetterStore {
   std::filesystem::path dir_;
   mutable std::mutex mutex_;
   uint64_t appended_ = 0;
+  mutable std::map<std::string, size_t> counts_;  // per hook, once counted
+  size_t CountLocked(const std::string& hook_id) const;
 };
 
-// The JSON line for one letter (without the newline).
+// The JSON line for one letter (without the newline). "data" is the record itself when it is JSON,
+// else {"base64": ...}; "dataEncoding" ("json" | "base64") says which.
 std::string DeadLetterJson(const DeadLetter& letter);
+// Inverse of DeadLetterJson (time_ms, lsn and the data bytes restored). Lines written before
+// "dataEncoding" existed count as base64 when their data is an object with only "base64".
+Result<DeadLetter> ParseDeadLetterJson(std::string_view line);
 
 }  // namespace streamhook::producer
