@@ -1,9 +1,11 @@
 // AWS credentials: where streamhook finds the keys it signs with, and the region it talks to.
 //
 // Sources, as the AWS CLI and SDKs know them: explicit keys (flags/config), environment variables,
-// the shared credentials and config files (profiles). MakeDefaultCredentialsChain tries them in the
-// documented order. Every message names where it looked and never contains a secret: key ids and
-// secrets appear only through MaskAccessKeyId / MaskSecret.
+// the shared credentials and config files (profiles), web identity and EC2 instance metadata.
+// Assumed roles, web identity and instance metadata (temporary, refreshed credentials) are made in
+// temporary_credentials.h. MakeDefaultCredentialsChain tries the sources in the documented order.
+// Every message names where it looked and never contains a secret: key ids and secrets appear only
+// through MaskAccessKeyId / MaskSecret.
 #pragma once
 
 #include <chrono>
@@ -63,9 +65,12 @@ struct CredentialsChainOptions {
   std::string profile;                                          // explicit --profile
 };
 
-// Explicit keys if given (either one); else an explicit profile if given; else environment; else
-// profile files. Get() fails with a message listing what was tried; a source that is configured
-// but broken stops the chain with its own error instead of falling through to the next.
+// Explicit keys if given (either one); else an explicit profile if given; else, as the AWS SDKs:
+// environment, web identity (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN), profile files, EC2
+// instance metadata (unless AWS_EC2_METADATA_DISABLED=true). A profile with role_arn assumes that
+// role (MakeProfileRoleCredentialsProvider). Get() fails with a message listing what was tried; a
+// source that is configured but broken stops the chain with its own error instead of falling
+// through to the next.
 std::unique_ptr<CredentialsProvider> MakeDefaultCredentialsChain(CredentialsChainOptions options);
 
 // The region: the flag if not empty, else AWS_REGION, else AWS_DEFAULT_REGION, else the profile's

@@ -1,9 +1,10 @@
 // The default credentials chain: explicit keys, else an explicit profile, else the environment,
-// else the profile files, in the order the AWS CLI uses.
+// web identity, the profile files and EC2 instance metadata, in the order the AWS SDKs use.
 #include <atomic>
 #include <vector>
 
 #include "aws/credentials.h"
+#include "aws/temporary_credentials.h"
 
 namespace streamhook::aws {
 namespace {
@@ -29,7 +30,8 @@ class CredentialsChain final : public CredentialsProvider {
     }
     return Status::NotFound("no AWS credentials found; tried " + tried +
                             ". Give keys explicitly, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, "
-                            "or add aws_access_key_id and aws_secret_access_key to the profile");
+                            "or add aws_access_key_id and aws_secret_access_key to the profile, or run "
+                            "with a web identity token or an EC2 instance role");
   }
 
   void Invalidate() override {
@@ -50,6 +52,12 @@ class CredentialsChain final : public CredentialsProvider {
   std::atomic<int> last_used_{-1};  // which provider answered last, for Describe()
 };
 
+// A profile that assumes a role, else the plain profile provider (keys, re-read on change).
+std::unique_ptr<CredentialsProvider> ProfileProvider(std::string profile) {
+  if (auto role = MakeProfileRoleCredentialsProvider(profile)) return role;
+  return MakeProfileCredentialsProvider(std::move(profile));
+}
+
 }  // namespace
 
 std::unique_ptr<CredentialsProvider> MakeDefaultCredentialsChain(CredentialsChainOptions options) {
@@ -60,10 +68,14 @@ std::unique_ptr<CredentialsProvider> MakeDefaultCredentialsChain(CredentialsChai
                                                      std::move(options.session_token), std::nullopt});
   }
   // An explicit profile overrides the environment, as `aws --profile` does.
-  if (!options.profile.empty()) return MakeProfileCredentialsProvider(std::move(options.profile));
+  if (!options.profile.empty()) return ProfileProvider(std::move(options.profile));
   std::vector<std::unique_ptr<CredentialsProvider>> providers;
   providers.push_back(MakeEnvironmentCredentialsProvider());
-  providers.push_back(MakeProfileCredentialsProvider());
+  providers.push_back(MakeWebIdentityCredentialsProvider(WebIdentityOptionsFromEnvironment()));
+  providers.push_back(ProfileProvider(""));
+  // Last: outside EC2 it costs a connection attempt (up to the 1 s connect timeout, then its
+  // NotFound is held for a minute).
+  providers.push_back(MakeInstanceMetadataCredentialsProvider(InstanceMetadataOptionsFromEnvironment()));
   return std::make_unique<CredentialsChain>(std::move(providers));
 }
 

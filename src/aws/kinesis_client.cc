@@ -47,6 +47,12 @@ void KinesisClient::Call(std::string_view operation, std::string body,
                          std::function<void(AwsResult<std::string>)> done) {
   auto credentials = credentials_->Get();
   if (!credentials.ok()) {
+    // STS or instance metadata briefly unreachable: retry like any transport failure. Anything
+    // else (no source configured, a role that refuses us) needs the user.
+    if (credentials.status().code() == Status::Code::kUnavailable ||
+        credentials.status().code() == Status::Code::kDeadlineExceeded) {
+      return done(TransportError("cannot get AWS credentials now: " + credentials.status().message()));
+    }
     return done(ClientError("MissingCredentials", "no AWS credentials: " + credentials.status().message()));
   }
   SignableRequest request;

@@ -185,7 +185,18 @@ TEST_F(CredentialsTest, ChainListsWhatItTriedWhenNothingIsConfigured) {
   EXPECT_NE(message.find("profile 'default'"), std::string::npos) << message;
   EXPECT_NE(message.find(CredentialsPath().string()), std::string::npos) << message;
   EXPECT_NE(message.find(ConfigPath().string()), std::string::npos) << message;
-  EXPECT_NE(chain->Describe().find("environment, then profile 'default'"), std::string::npos)
+  EXPECT_NE(message.find("web identity (AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set)"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(
+      message.find("EC2 instance metadata at http://169.254.169.254 (AWS_EC2_METADATA_DISABLED is true)"),
+      std::string::npos)
+      << message;
+  EXPECT_NE(chain->Describe().find("environment, then web identity, then profile 'default'"),
+            std::string::npos)
+      << chain->Describe();
+  EXPECT_NE(chain->Describe().find(", then EC2 instance metadata at http://169.254.169.254"),
+            std::string::npos)
       << chain->Describe();
 }
 

@@ -1,5 +1,5 @@
-// A clean AWS environment for credentials tests: every AWS_* variable the providers read is unset,
-// HOME points at a fresh directory, and everything is restored afterwards.
+// A clean AWS environment for credentials tests: every AWS_* variable the providers read is unset
+// (instance metadata is disabled), HOME points at a fresh directory, and everything is restored afterwards.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -21,9 +21,13 @@ class CredentialsTestEnv : public ::testing::Test {
     for (const char* name :
          {"AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY",
           "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE", "AWS_REGION",
-          "AWS_DEFAULT_REGION", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"}) {
+          "AWS_DEFAULT_REGION", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+          "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME", "AWS_ENDPOINT_URL_STS",
+          "AWS_EC2_METADATA_SERVICE_ENDPOINT"}) {
       Unset(name);
     }
+    // On an EC2 build machine the chain would otherwise find the instance's real role.
+    Set("AWS_EC2_METADATA_DISABLED", "true");
     Set("HOME", home_.path().string());
   }
 

@@ -181,7 +181,9 @@ TEST(TailIntegration, ClearErrors) {
                    {"AWS_SECRET_ACCESS_KEY", ""},
                    {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"},
                    {"AWS_CONFIG_FILE", "/nonexistent"},
-                   {"AWS_PROFILE", ""}});
+                   {"AWS_PROFILE", ""},
+                   {"AWS_WEB_IDENTITY_TOKEN_FILE", ""},
+                   {"AWS_EC2_METADATA_DISABLED", "true"}});  // an EC2 CI machine has an instance role
   EXPECT_EQ(rc, 1);
   EXPECT_NE(out.find("credentials"), std::string::npos) << out;
 }
