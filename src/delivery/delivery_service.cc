@@ -4,13 +4,40 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cstdlib>
 #include <future>
 
 #include "aws/credentials.h"
+#include "aws/temporary_credentials.h"
 #include "common/time_format.h"
 
 namespace streamhook::delivery {
 namespace asio = boost::asio;
+namespace {
+
+// The connector's keys, or the server's default chain (environment, web identity, profile,
+// instance metadata) when it has none; wrapped in STS AssumeRole when it names a role.
+// AWS_ENDPOINT_URL_STS points STS elsewhere, as in the AWS SDKs (used by tests).
+Result<std::shared_ptr<aws::CredentialsProvider>> ConnectorCredentials(
+    const config::KinesisConnector& connector) {
+  std::shared_ptr<aws::CredentialsProvider> source =
+      connector.UsesDefaultCredentials()
+          ? aws::MakeDefaultCredentialsChain({})
+          : aws::MakeStaticCredentialsProvider(
+                {connector.access_key_id, connector.secret_access_key, "", std::nullopt});
+  if (connector.role_arn.empty()) return source;
+  aws::AssumeRoleOptions role;
+  role.role_arn = connector.role_arn;
+  role.external_id = connector.external_id;
+  role.region = connector.region;
+  role.session_name = "streamhook";
+  if (const char* sts = std::getenv("AWS_ENDPOINT_URL_STS"); sts != nullptr) role.sts_endpoint_override = sts;
+  if (Status s = aws::CheckAssumeRoleOptions(role); !s.ok()) return s;
+  return std::shared_ptr<aws::CredentialsProvider>(aws::MakeAssumeRoleCredentialsProvider(source, role));
+}
+
+}  // namespace
+
 DeliveryService::DeliveryService(spool::Spool* spool, config::ConfigStore* config,
                                  producer::DeadLetterStore* dead_letters, std::filesystem::path state_dir)
     : spool_(spool),
@@ -111,10 +138,10 @@ void DeliveryService::UpdateClient(const std::optional<config::KinesisConnector>
   options.region = connector->region;
   options.endpoint_url = connector->endpoint;
   options.http.ca_file = connector->ca_file;
-  auto client = aws::KinesisClient::Create(
-      io_.get_executor(), options,
-      aws::MakeStaticCredentialsProvider(
-          {connector->access_key_id, connector->secret_access_key, "", std::nullopt}));
+  Result<std::shared_ptr<aws::CredentialsProvider>> credentials = ConnectorCredentials(*connector);
+  Result<std::unique_ptr<aws::KinesisClient>> client =
+      credentials.ok() ? aws::KinesisClient::Create(io_.get_executor(), options, std::move(*credentials))
+                       : Result<std::unique_ptr<aws::KinesisClient>>(credentials.status());
   if (!client.ok()) {
     spdlog::error("Kinesis connector unusable: {}", client.status().message());
     client_.reset();
