@@ -11,6 +11,7 @@ void RegisterCommands(CLI::App& app) {
   RegisterTail(app);
   RegisterPut(app);
   RegisterServe(app);
+  RegisterDlq(app);
 }
 
 int ExitCode() {

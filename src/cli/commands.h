@@ -18,5 +18,6 @@ void SetExitCode(int code);
 void RegisterTail(CLI::App& app);
 void RegisterPut(CLI::App& app);
 void RegisterServe(CLI::App& app);
+void RegisterDlq(CLI::App& app);
 
 }  // namespace streamhook::cli
