@@ -1,0 +1,122 @@
+#include "drills/drill_fixture.h"
+
+#include <simdjson.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+namespace streamhook::drills {
+
+void DrillTest::TearDown() {
+  if (HasFailure() && server_) {
+    const std::string log = server_->Log();
+    const size_t keep = 60000;
+    std::printf("---- streamhook serve log (%s) ----\n%s\n---- end of log ----\n",
+                server_->data_dir().c_str(),
+                (log.size() <= keep ? log : "..." + log.substr(log.size() - keep)).c_str());
+  }
+  if (server_ && server_->Running()) {
+    const int status = server_->Stop();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "SIGTERM exit status " << status;
+  }
+}
+
+bool DrillTest::StartAll(const std::string& config_json) {
+  if (!StartStandin()) return false;
+  MakeServer(config_json);
+  return StartServer();
+}
+
+bool DrillTest::StartStandin() {
+  standin_ = std::make_unique<StandinProcess>();
+  return standin_->Start();
+}
+
+void DrillTest::MakeServer(const std::string& config_json) {
+  std::vector<std::string> args;
+  if (!config_json.empty()) {
+    const auto path = config_dir_.path() / "serve.json";
+    std::ofstream(path) << config_json;
+    args = {"--config", path.string()};
+  }
+  server_ = std::make_unique<e2e::StreamhookServer>(std::move(args));
+}
+
+bool DrillTest::StartServer() {
+  if (!server_->Start()) return false;
+  const e2e::HttpReply source = server_->Admin("POST", "/admin/v1/sources", R"({"name":"drill"})");
+  simdjson::dom::parser parser;
+  std::string_view key;
+  if (source.status != 201 || parser.parse(source.body).at_key("writeKey").get(key) != simdjson::SUCCESS) {
+    ADD_FAILURE() << "POST /admin/v1/sources: " << source.status << " " << source.error << source.body;
+    return false;
+  }
+  write_key_ = std::string(key);
+  const std::string connector =
+      R"({"region":"us-east-1","accessKeyId":"AKIDEXAMPLE",)"
+      R"("secretAccessKey":"wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY","endpoint":")" +
+      standin_->endpoint() + R"(","active":true})";
+  const e2e::HttpReply reply = server_->Admin("PUT", "/admin/v1/connectors/kinesis", connector);
+  EXPECT_EQ(reply.status, 200) << reply.error << reply.body;
+  return reply.status == 200;
+}
+
+std::string DrillTest::CreateHook(const std::string& stream) {
+  // Batches as large as Kinesis allows, a short linger: the drills are about faults, not batching.
+  const std::string json = R"({"name":"drill-)" + stream + R"(","streamName":")" + stream +
+                           R"(","triggers":["TRACK"],"batch":{"maxRecords":500,"lingerMs":20}})";
+  const e2e::HttpReply reply = server_->Admin("POST", "/admin/v1/hooks", json);
+  simdjson::dom::parser parser;
+  std::string_view id;
+  if (reply.status != 201 || parser.parse(reply.body).at_key("id").get(id) != simdjson::SUCCESS) {
+    ADD_FAILURE() << "POST /admin/v1/hooks " << json << ": " << reply.status << " " << reply.error
+                  << reply.body;
+    return {};
+  }
+  const std::string hook(id);
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (Metric("streamhook_hook_active", hook) != 1) {
+    if (Clock::now() >= deadline) {
+      ADD_FAILURE() << "hook " << hook << " did not become active";
+      return {};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return hook;
+}
+
+double DrillTest::Metric(std::string_view name, std::string_view hook) const {
+  return server_->Metric(name, hook).value_or(0);
+}
+
+bool DrillTest::WaitForDelivery(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  static const std::regex kLag(R"(^streamhook_hook_lag_records\{hook="[^"]*"\} (\d+)$)");
+  std::string last;
+  while (Clock::now() < deadline) {
+    const e2e::HttpReply reply = server_->Get("/metrics");
+    if (reply.status == 200) {
+      last = reply.body;
+      int hooks = 0, lagging = 0;
+      std::istringstream lines(reply.body);
+      for (std::string line; std::getline(lines, line);) {
+        std::smatch m;
+        if (!std::regex_match(line, m, kLag)) continue;
+        ++hooks;
+        if (m[1] != "0") ++lagging;
+      }
+      if (hooks > 0 && lagging == 0) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ADD_FAILURE() << "delivery did not catch up (server " << (server_->Running() ? "running" : "not running")
+                << "); last /metrics:\n"
+                << last.substr(0, 6000);
+  return false;
+}
+
+}  // namespace streamhook::drills
