@@ -118,7 +118,10 @@ std::vector<AcceptedRecord> StandinProcess::LiveRecords(const std::string& strea
     }
     std::optional<std::string> decoded = Base64Decode(data);
     if (!decoded) ADD_FAILURE() << "GET /_records: data is not base64: " << data;
-    records.push_back({std::string(shard), std::string(key), decoded.value_or("")});
+    std::string_view access_key_id;
+    if (item["accessKeyId"].get(access_key_id)) access_key_id = "";
+    records.push_back(
+        {std::string(shard), std::string(key), decoded.value_or(""), std::string(access_key_id)});
   }
   return records;
 }

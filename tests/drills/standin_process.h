@@ -21,7 +21,8 @@ namespace streamhook::drills {
 struct AcceptedRecord {
   std::string shard_id;
   std::string partition_key;
-  std::string data;  // decoded bytes
+  std::string data;           // decoded bytes
+  std::string access_key_id;  // the key id of the request that stored it
 };
 
 class StandinProcess {

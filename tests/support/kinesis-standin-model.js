@@ -29,6 +29,7 @@ function zeroStats() {
 
 // Everything that changes at run time. kinesis-standin.js sets `options` from its arguments.
 const state = {
+  requestAccessKeyId: '',  // the key id that signed the request being handled
   options: { shards: 4, strict: false },
   faults: {
     throttleShare: 0, internalFailureShare: 0, http500Share: 0, resetShare: 0, delayMs: 0,
@@ -147,7 +148,7 @@ function store(stream, placed) {
   placed.shard.lastSeq += 1n;
   const seq = sequenceNumber(placed.shard.index, placed.shard.lastSeq);
   stream.records.push({ shardId: placed.shard.id, sequenceNumber: seq, partitionKey: placed.partitionKey,
-    data: placed.data, arrivalMs: Date.now() });
+    data: placed.data, arrivalMs: Date.now(), accessKeyId: state.requestAccessKeyId });
   ++state.stats.recordsAccepted;
   return { SequenceNumber: seq, ShardId: placed.shard.id };
 }

@@ -13,7 +13,8 @@
 //                   delayMs: ms, streamError: "ResourceNotFoundException"|"AccessDeniedException"|null,
 //                   down: bool, throttleShards: ["shardId-000000000001", ...]}
 //        merges the given fields into the current faults and answers them all; GET /_control reads.
-//   GET /_records?stream=S  {"records": [{shardId, sequenceNumber, partitionKey, data, arrivalMs}]}
+//   GET /_records?stream=S  {"records": [{shardId, sequenceNumber, partitionKey, data, arrivalMs,
+//                           accessKeyId}]}
 //        in acceptance order; data is base64 as received.
 //   GET /_stats             counters (see zeroStats in kinesis-standin-model.js).
 //   POST /_reset            clears the records of every stream and the counters (faults stay).
@@ -134,6 +135,10 @@ function handleKinesis(req, res, body) {
         ? `Stream ${name} under account ${ACCOUNT} not found.`
         : `User: arn:aws:iam::${ACCOUNT}:user/standin is not authorized to perform: kinesis:${operation}.`);
     }
+    // Which key signed the request, kept with every record it stores (tests of key rotation).
+    // Operations run synchronously, so the value cannot leak into another request.
+    const credential = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization));
+    state.requestAccessKeyId = credential ? credential[1] : '';
     let result;
     try {
       result = operations[operation](data);
