@@ -13,6 +13,7 @@ namespace fs = std::filesystem;
 Status ErrnoStatus(std::string_view what, const fs::path& path, int err) {
   std::string message = std::string(what) + " " + path.string() + ": " + std::strerror(err);
   if (err == ENOENT) return Status::NotFound(std::move(message));
+  if (err == ENOSPC || err == EDQUOT) return Status::ResourceExhausted(std::move(message));
   return Status::IoError(std::move(message));
 }
 

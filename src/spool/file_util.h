@@ -1,5 +1,6 @@
-// Small POSIX file helpers for the spool: every failure becomes an IoError naming the file and the
-// system's reason, so an operator can act on it (disk full, permissions, ...).
+// Small POSIX file helpers for the spool: every failure becomes a Status naming the file and the
+// system's reason, so an operator can act on it: NotFound for ENOENT, ResourceExhausted for a full
+// disk or quota (ENOSPC, EDQUOT: retry once space frees up), IoError for anything else.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 
 namespace streamhook::spool {
 
-// "open /var/spool/x.log: No space left on device".
+// "open /var/spool/x.log: No space left on device", with the code described above.
 Status ErrnoStatus(std::string_view what, const std::filesystem::path& path, int err);
 
 // An owned file descriptor, closed on destruction.

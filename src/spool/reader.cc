@@ -23,10 +23,15 @@ Status Reader::Read(size_t max_records, size_t max_bytes, std::vector<SpoolRecor
   std::string data;
   std::string problem;
   while (room()) {
-    const Spool::SegmentView view = spool_->ViewSegmentFor(next_);
+    const SegmentView view = spool_->ViewSegmentFor(next_);
     if (next_ < view.first) {  // deleted (or lost) before this reader got there
       skipped_ += view.first - next_;
       next_ = view.first;
+    }
+    if (view.lost_to) {  // lost to damage that recovery found: resume where it did
+      skipped_ += *view.lost_to - next_;
+      next_ = *view.lost_to;
+      continue;
     }
     if (next_ >= view.readable_end) {
       if (!view.next_first) break;           // caught up with the writer
@@ -48,16 +53,18 @@ Status Reader::Read(size_t max_records, size_t max_bytes, std::vector<SpoolRecor
       segment_first_ = view.first;
       segment_lsn_ = view.first;
     }
+    // Known record starts include the first record after each lost range, so walking from the
+    // nearest one never crosses damage.
     if (segment_lsn_ > next_ || view.checkpoint_lsn > segment_lsn_) {
       segment_->Seek(view.checkpoint_offset);
       segment_lsn_ = view.checkpoint_lsn;
     }
-    while (next_ < view.readable_end && room()) {
+    while (next_ < view.run_end && room()) {
       const auto outcome = segment_->ReadRecord(view.size, &data, &problem);
       if (outcome != SegmentReader::Outcome::kRecord) {
-        Status s = SkipDamage(outcome, problem, view.next_first);
+        Status s = SkipDamage(outcome, problem, view);
         if (!s.ok()) return s;
-        break;  // continue at the next segment
+        break;  // look again from next_
       }
       if (segment_lsn_++ < next_) continue;  // walking from a checkpoint to next_
       SpoolRecord record{next_++, std::move(data)};
@@ -75,19 +82,36 @@ Status Reader::Read(size_t max_records, size_t max_bytes, std::vector<SpoolRecor
 }
 
 Status Reader::SkipDamage(SegmentReader::Outcome outcome, const std::string& problem,
-                          std::optional<Lsn> next_first) {
+                          const SegmentView& view) {
   const std::string where = segment_->path().string() + " at offset " + std::to_string(segment_->offset());
+  if (outcome == SegmentReader::Outcome::kIoError) {
+    segment_.reset();
+    return Status::IoError(problem);
+  }
+  // Recovery checked this record, so the file changed under us (disk fault, outside writer). Resume
+  // at the next block as recovery would, when the headers say exactly how many records are lost.
+  auto resume = segment_->FindResume(view.size);
+  if (resume.ok() && *resume && (*resume)->exact && segment_lsn_ + (*resume)->records_lost < view.run_end) {
+    const Lsn resumed = segment_lsn_ + (*resume)->records_lost;
+    spdlog::error("spool: damaged segment {} ({}); skipping {} records to offset {}", where, problem,
+                  resumed > next_ ? resumed - next_ : 0, (*resume)->offset);
+    if (resumed > next_) {
+      skipped_ += resumed - next_;
+      next_ = resumed;
+    }
+    segment_lsn_ = resumed;
+    return Status::Ok();
+  }
   segment_.reset();
-  if (outcome == SegmentReader::Outcome::kIoError) return Status::IoError(problem);
-  // Recovery checked this record, so the file changed under us (disk fault, outside writer).
-  if (!next_first) {
+  if (!resume.ok()) return resume.status();
+  if (!view.next_first) {
     return Status::Corruption("the newest spool segment " + where + " is damaged (" + problem +
-                              "); restart streamhook so recovery cuts it off");
+                              "); restart streamhook so recovery finds where intact records resume");
   }
   spdlog::error("spool: damaged segment {} ({}); skipping {} records to the next segment", where, problem,
-                *next_first - next_);
-  skipped_ += *next_first - next_;
-  next_ = *next_first;
+                *view.next_first - next_);
+  skipped_ += *view.next_first - next_;
+  next_ = *view.next_first;
   return Status::Ok();
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "spool/segment.h"
 #include "spool/segment_reader.h"
 #include "spool/spool_types.h"
 
@@ -44,10 +45,10 @@ class Reader {
   friend class Spool;
   Reader(const Spool* spool, Lsn from) : spool_(spool), next_(from) {}
 
-  // Handles a record that should be durable but cannot be read: skips to `next_first` when the
-  // segment has a successor, else fails.
-  Status SkipDamage(SegmentReader::Outcome outcome, const std::string& problem,
-                    std::optional<Lsn> next_first);
+  // Handles a record that should be durable but cannot be read (the file changed after recovery):
+  // resumes after the damage when the records lost can be counted exactly, else skips to the next
+  // segment when there is one, else fails.
+  Status SkipDamage(SegmentReader::Outcome outcome, const std::string& problem, const SegmentView& view);
 
   const Spool* spool_;
   Lsn next_;  // the LSN of the next record to read from disk

@@ -60,6 +60,7 @@ SegmentReader::Outcome SegmentReader::ReadRecord(uint64_t limit, std::string* re
       pos += block_left;
       continue;
     }
+    stop_pos_ = pos;  // where reading stops unless a whole fragment is good
     if (pos + kHeaderSize > limit) return Outcome::kEnd;
     if (!Load(pos, kHeaderSize, limit, problem)) return short_read_ ? Outcome::kEnd : Outcome::kIoError;
     const auto* header = reinterpret_cast<const uint8_t*>(At(pos));

@@ -91,9 +91,10 @@ Status Spool::Start(RecoveryReport* report) {
   Lsn end = segments_.empty() ? 1 : segments_.back().readable_end;
   Lsn highest_cursor = 0;
   for (const auto& [name, lsn] : cursors_) highest_cursor = std::max(highest_cursor, lsn);
-  if (segments_.empty() || highest_cursor > end) {
-    // No segments yet, or records the cursors already passed are gone (files removed by hand):
-    // never hand out an LSN twice, so continue after the highest cursor in a fresh segment.
+  if (segments_.empty() || highest_cursor > end || !segments_.back().lost.empty()) {
+    // No segments yet, or the last one is damaged (never write after damage: a later recovery
+    // must find the same records where this one did), or records the cursors already passed are
+    // gone (files removed by hand): never hand out an LSN twice, so continue in a fresh segment.
     end = std::max(end, highest_cursor);
     next_lsn_ = end;
     Status s = RollSegment();
@@ -184,7 +185,7 @@ bool Spool::WaitForRecords(Lsn lsn, std::chrono::milliseconds timeout) const {
   return end_lsn_ > lsn;
 }
 
-Spool::SegmentView Spool::ViewSegmentFor(Lsn lsn) const {
+SegmentView Spool::ViewSegmentFor(Lsn lsn) const {
   std::lock_guard lock(mutex_);
   auto it = std::upper_bound(segments_.begin(), segments_.end(), lsn,
                              [](Lsn value, const Segment& segment) { return value < segment.first; });
@@ -194,12 +195,25 @@ Spool::SegmentView Spool::ViewSegmentFor(Lsn lsn) const {
   view.readable_end = it->readable_end;
   view.size = it->size;
   if (std::next(it) != segments_.end()) view.next_first = std::next(it)->first;
+  view.run_end = it->readable_end;
+  for (const LostRange& range : it->lost) {
+    if (lsn >= it->readable_end) break;  // past the segment (its end may cut a range short)
+    if (lsn < range.from) {
+      view.run_end = std::min(range.from, it->readable_end);
+      break;
+    }
+    if (lsn < range.to) {
+      view.lost_to = std::min(range.to, it->readable_end);
+      break;
+    }
+  }
   view.checkpoint_lsn = it->first;
-  if (lsn > it->first && !it->checkpoints.empty()) {
-    const uint64_t k =
-        std::min<uint64_t>((lsn - it->first) / kCheckpointInterval, it->checkpoints.size() - 1);
-    view.checkpoint_lsn = it->first + k * kCheckpointInterval;
-    view.checkpoint_offset = it->checkpoints[k];
+  auto position = std::upper_bound(it->positions.begin(), it->positions.end(), lsn,
+                                   [](Lsn value, const RecordPosition& p) { return value < p.lsn; });
+  if (position != it->positions.begin()) {
+    --position;
+    view.checkpoint_lsn = position->lsn;
+    view.checkpoint_offset = position->offset;
   }
   return view;
 }

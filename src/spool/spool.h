@@ -54,8 +54,9 @@ class Spool {
 
   // Appends `records` (consecutive LSNs, in order) and calls `done` once they are durable.
   // Fails at once with ResourceExhausted when they would take the spool past max_bytes (nothing
-  // already accepted is dropped; retry once hooks catch up), and later with IoError when writing
-  // fails (nothing of this Append stays on disk; later Appends try again).
+  // already accepted is dropped; retry once hooks catch up), and later when writing fails, with
+  // ResourceExhausted when the disk is full and IoError otherwise (nothing of this Append stays on
+  // disk; later Appends try again; Stats().last_write_failed says so until one succeeds).
   void Append(std::vector<std::string> records, AppendCallback done);
 
   // Append, waiting for the outcome. *first gets the first record's LSN.
@@ -87,6 +88,7 @@ class Spool {
   // Waits until record `lsn` is durable (end_lsn() > lsn); false on time-out or shutdown.
   bool WaitForRecords(Lsn lsn, std::chrono::milliseconds timeout) const;
 
+  // Counters and state; last_write_failed tells whether appends are failing right now (readiness).
   SpoolStats Stats() const;
   const SpoolOptions& options() const { return options_; }
 
@@ -99,19 +101,10 @@ class Spool {
     uint64_t reserved_bytes = 0;  // an upper bound of their size on disk, held against max_bytes
   };
 
-  // Where a reader finds `lsn`: the segment holding it, or the first segment after it.
-  struct SegmentView {
-    Lsn first = 0;
-    Lsn readable_end = 0;
-    uint64_t size = 0;
-    std::optional<Lsn> next_first;  // the following segment's first LSN; none for the last segment
-    Lsn checkpoint_lsn = 0;         // the nearest checkpointed record at or before `lsn`
-    uint64_t checkpoint_offset = 0;
-  };
-
   explicit Spool(SpoolOptions options);
   Status Start(RecoveryReport* report);
   std::filesystem::path SegmentPath(Lsn first) const;
+  // Where a reader finds `lsn`: the segment holding it, or the first segment after it.
   SegmentView ViewSegmentFor(Lsn lsn) const;
 
   // Writer thread (spool_writer.cc).
@@ -138,7 +131,7 @@ class Spool {
   uint64_t reserved_bytes_ = 0;  // queued Appends' upper bounds
   std::deque<AppendRequest> queue_;
   bool stopping_ = false;
-  SpoolStats counters_;  // the counter fields only
+  SpoolStats counters_;  // the counter fields and last_write_failed / last_write_error only
 
   // Guards cursors_ and the cursors file. Taken before mutex_, never while holding it.
   mutable std::mutex cursor_mutex_;

@@ -25,12 +25,16 @@ struct SpoolRecord {
   std::string data;
 };
 
-// A place where recovery found damage it could not repair by cutting a torn tail.
+// A place where recovery found damage it could not repair by cutting a torn tail: intact records
+// follow it (reading resumes at the first record starting in a later 32 KiB block), or it ends a
+// segment that is not the newest.
 struct DamagedPlace {
-  std::string segment;        // file name, e.g. "00000000000000000001.log"
-  uint64_t offset = 0;        // byte offset in it of the first record that could not be read
-  std::string problem;        // what was wrong
-  uint64_t records_lost = 0;  // records readers skip because of it
+  std::string segment;  // file name, e.g. "00000000000000000001.log"
+  uint64_t offset = 0;  // byte offset in it of the first record that could not be read
+  std::string problem;  // what was wrong
+  // Records (LSNs) readers skip because of it. Exact unless `problem` says it is an upper bound
+  // (headers damaged too): LSNs after the place then move up, never down, so none is reused.
+  uint64_t records_lost = 0;
 };
 
 // What Spool::Open found and did.
@@ -62,6 +66,10 @@ struct SpoolStats {
   uint64_t rejected_full = 0;     // Appends refused because of max_bytes
   uint64_t write_errors = 0;      // Appends failed by I/O errors
   uint64_t segments_deleted = 0;  // since Open, after every cursor passed them
+  // The latest write (or fsync, or new segment) failed and none has succeeded since: appends are
+  // failing now, e.g. on a full disk. Cleared by the next successful write.
+  bool last_write_failed = false;
+  std::string last_write_error;  // its message; empty when last_write_failed is false
   std::vector<CursorStats> cursors;
 
   // The share of fsyncs group commit saved compared with one fsync per Append: 1 - fsyncs/appends

@@ -14,6 +14,14 @@ namespace {
 // back every waiting client; the rest goes in the next group right after.
 constexpr uint64_t kMaxGroupBytes = 8ull << 20;
 
+// A full disk (ENOSPC, EDQUOT: file_util.h reports those as ResourceExhausted) is a condition to
+// wait out, not a fault: say so plainly, so ingest answers 503 with Retry-After.
+Status DiskFullAware(const Status& s) {
+  if (s.code() != Status::Code::kResourceExhausted) return s;
+  return Status::ResourceExhausted("the disk holding the spool is full (" + s.message() +
+                                   "); nothing was stored, retry later");
+}
+
 }  // namespace
 
 void Spool::WriterLoop() {
@@ -39,12 +47,12 @@ void Spool::WriterLoop() {
 // are never split across segments, so each one's outcome is all or nothing.
 void Spool::WriteGroup(std::vector<AppendRequest>& group) {
   std::string buffer;
-  std::vector<uint64_t> checkpoints;
+  std::vector<RecordPosition> checkpoints;
   std::vector<Lsn> firsts;
   size_t next = 0;
   while (next < group.size()) {
     Status s = PrepareActiveSegment();
-    if (!s.ok()) return FailRequests(group, next, s);
+    if (!s.ok()) return FailRequests(group, next, DiskFullAware(s));
     const size_t chunk_begin = next;
     log::LogWriter writer(active_size_);
     buffer.clear();
@@ -56,7 +64,7 @@ void Spool::WriteGroup(std::vector<AppendRequest>& group) {
       firsts.push_back(lsn);
       reserved += group[next].reserved_bytes;
       for (const std::string& record : group[next].records) {
-        if ((lsn - active_first_) % kCheckpointInterval == 0) checkpoints.push_back(writer.offset());
+        if ((lsn - active_first_) % kCheckpointInterval == 0) checkpoints.push_back({lsn, writer.offset()});
         writer.AddRecord(record, &buffer);
         ++lsn;
       }
@@ -70,12 +78,12 @@ void Spool::WriteGroup(std::vector<AppendRequest>& group) {
       // Leave no partial record behind: cut back to the last good record so the segment stays
       // readable and the next group starts there. If even that fails, retry before the next write.
       needs_truncate_ = !TruncateFile(active_file_.get(), active_size_, path).ok();
-      return FailRequests(group, chunk_begin, s);
+      return FailRequests(group, chunk_begin, DiskFullAware(s));
     }
     {
       std::lock_guard lock(mutex_);
       Segment& segment = segments_.back();
-      segment.checkpoints.insert(segment.checkpoints.end(), checkpoints.begin(), checkpoints.end());
+      segment.positions.insert(segment.positions.end(), checkpoints.begin(), checkpoints.end());
       segment.size = writer.offset();
       segment.readable_end = lsn;
       bytes_on_disk_ += writer.offset() - active_size_;
@@ -84,6 +92,8 @@ void Spool::WriteGroup(std::vector<AppendRequest>& group) {
       ++counters_.groups;
       if (options_.fsync) ++counters_.fsyncs;
       counters_.records_appended += lsn - next_lsn_;
+      counters_.last_write_failed = false;
+      counters_.last_write_error.clear();
     }
     data_arrived_.notify_all();
     active_size_ = writer.offset();
@@ -117,7 +127,7 @@ Status Spool::RollSegment() {
   }
   {
     std::lock_guard lock(mutex_);
-    segments_.push_back(Segment{next_lsn_, next_lsn_, 0, {}});
+    segments_.push_back(Segment{next_lsn_, next_lsn_, 0, {}, {}});
   }
   active_file_ = std::move(file).value();
   active_first_ = next_lsn_;
@@ -130,6 +140,8 @@ void Spool::FailRequests(std::vector<AppendRequest>& group, size_t from, const S
     std::lock_guard lock(mutex_);
     for (size_t i = from; i < group.size(); ++i) reserved_bytes_ -= group[i].reserved_bytes;
     counters_.write_errors += group.size() - from;
+    counters_.last_write_failed = true;
+    counters_.last_write_error = status.message();
   }
   for (size_t i = from; i < group.size(); ++i) group[i].done(status, 0);
 }

@@ -90,11 +90,13 @@ TEST_F(DiskFullDrill, FullDiskRefusesEventsAndRecovers) {
       static_cast<unsigned long long>(small.FreeBytes()));
   for (const auto& [status, count] : load.refusals()) {
     std::printf("[drill] disk full: a %d answer said: %s\n", status, load.last_refusal_body(status).c_str());
-    EXPECT_GE(status, 500) << "a full disk must be a server-side, retryable refusal";
+    EXPECT_EQ(status, 503) << "a full disk is a retryable refusal: 503 with Retry-After";
   }
+  const int ready_status = server().Get("/readyz").status;
   std::printf("[drill] disk full: spool write errors %.0f, refused as full %.0f; /readyz answers %d\n",
               Metric("streamhook_spool_write_errors_total"), Metric("streamhook_spool_rejected_full_total"),
-              server().Get("/readyz").status);
+              ready_status);
+  EXPECT_EQ(ready_status, 503) << "a server that cannot store events is not ready";
   ASSERT_TRUE(server().Running()) << "the server died on the full disk";
   const std::string log = server().Log();
   if (const size_t at = log.find("storing events failed"); at != std::string::npos)

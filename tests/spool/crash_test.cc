@@ -125,12 +125,19 @@ TEST(DiskFull, WriteErrorsLeaveNoCorruptSegment) {
       failure = spool->AppendSync({RecordBytes(i, 10000)});
       if (failure.ok()) ++accepted;
     }
-    ASSERT_EQ(failure.code(), Status::Code::kIoError) << failure.ToString();
+    // A full disk is a retryable refusal (ingest answers 503 + Retry-After), not an I/O fault.
+    ASSERT_EQ(failure.code(), Status::Code::kResourceExhausted) << failure.ToString();
     EXPECT_NE(failure.message().find("No space left"), std::string::npos) << failure.message();
+    EXPECT_NE(failure.message().find("disk holding the spool is full"), std::string::npos)
+        << failure.message();
     EXPECT_GT(accepted, 50);
     // Nothing of the failed append is on disk: the files hold exactly the accounted bytes.
     SpoolStats stats = spool->Stats();
     EXPECT_GE(stats.write_errors, 1u);
+    EXPECT_TRUE(stats.last_write_failed);
+    EXPECT_NE(stats.last_write_error.find("No space left"), std::string::npos) << stats.last_write_error;
+    // Still full: the next append fails the same way and leaves nothing behind either.
+    EXPECT_EQ(spool->AppendSync({RecordBytes(4242, 10000)}).code(), Status::Code::kResourceExhausted);
     uint64_t on_disk = 0;
     for (const auto& file : testing::SegmentFiles(options.dir)) on_disk += std::filesystem::file_size(file);
     EXPECT_EQ(on_disk, stats.bytes_on_disk);
@@ -142,6 +149,8 @@ TEST(DiskFull, WriteErrorsLeaveNoCorruptSegment) {
     Status again = spool->AppendSync({RecordBytes(424242, 10000)}, &lsn);
     ASSERT_TRUE(again.ok()) << again.ToString();
     EXPECT_EQ(lsn, static_cast<Lsn>(accepted + 1));
+    EXPECT_FALSE(spool->Stats().last_write_failed) << "a successful write clears it";
+    EXPECT_TRUE(spool->Stats().last_write_error.empty());
   }
   RecoveryReport report;
   auto spool = OpenOrDie(options, &report);
