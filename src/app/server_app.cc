@@ -11,6 +11,8 @@
 #include "delivery/delivery_service.h"
 #include "ingest/ingest_handler.h"
 #include "producer/dead_letter_store.h"
+#include "profiles/profile_store.h"
+#include "profiles/profile_updater.h"
 #include "server/http_server.h"
 #include "server/router.h"
 #include "spool/spool.h"
@@ -50,12 +52,27 @@ void AppendSpoolMetrics(const spool::SpoolStats& s, std::string* out) {
   line("counter", "streamhook_spool_write_errors_total", s.write_errors);
 }
 
+void AppendProfileMetrics(const profiles::UpdaterStats& s, spool::Lsn spool_end, std::string* out) {
+  auto line = [out](const char* type, const char* name, uint64_t v) {
+    out->append(std::string("# TYPE ") + name + " " + type + "\n" + name + " " + std::to_string(v) + "\n");
+  };
+  line("counter", "streamhook_profile_changes_applied_total", s.applied.applied);
+  line("counter", "streamhook_profile_profiles_created_total", s.applied.created);
+  line("counter", "streamhook_profile_merges_total", s.applied.merged);
+  line("counter", "streamhook_profile_conflicts_total", s.applied.conflicts);
+  line("counter", "streamhook_profile_records_skipped_total", s.unreadable + s.applied.skipped);
+  line("counter", "streamhook_profile_batch_errors_total", s.batch_errors);
+  line("gauge", "streamhook_profile_lag_records", spool_end > s.position ? spool_end - s.position : 0);
+}
+
 }  // namespace
 
 struct ServerApp::Parts {
   std::unique_ptr<config::SqliteConfigStore> config;
   std::unique_ptr<config::AdminApi> admin;
   std::unique_ptr<spool::Spool> spool;
+  std::unique_ptr<profiles::ProfileStore> profiles;  // after the spool: destroyed before it
+  std::unique_ptr<profiles::ProfileUpdater> profile_updater;
   std::unique_ptr<producer::DeadLetterStore> dead_letters;
   std::unique_ptr<delivery::DeliveryService> delivery;
   std::unique_ptr<delivery::DeadLetterReplay> dead_letter_replay;  // used by admin while http serves
@@ -115,11 +132,21 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
                  damage.problem, damage.records_lost);
   }
 
+  // Profiles before delivery: netmera hooks read only what the updater has applied.
+  auto profile_store =
+      profiles::ProfileStore::Open({options_.data_dir / profiles::kProfilesDbFile, options_.fsync});
+  if (!profile_store.ok()) return profile_store.status();
+  p.profiles = std::move(*profile_store);
+  auto updater = profiles::ProfileUpdater::Create(p.spool.get(), p.profiles.get());
+  if (!updater.ok()) return updater.status();
+  p.profile_updater = std::move(*updater);
+  p.profile_updater->Start();
+
   auto dead_letters = producer::DeadLetterStore::Open(options_.data_dir / "deadletter");
   if (!dead_letters.ok()) return dead_letters.status();
   p.dead_letters = std::move(*dead_letters);
-  p.delivery = std::make_unique<delivery::DeliveryService>(p.spool.get(), p.config.get(),
-                                                           p.dead_letters.get(), options_.data_dir / "hooks");
+  p.delivery = std::make_unique<delivery::DeliveryService>(
+      p.spool.get(), p.config.get(), p.dead_letters.get(), options_.data_dir / "hooks", p.profiles.get());
   p.delivery->Start();
   delivery::DeliveryService* delivery = p.delivery.get();
   p.dead_letter_replay = std::make_unique<delivery::DeadLetterReplay>(
@@ -146,6 +173,9 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
     if (draining_) return respond(Json(503, R"({"ready":false,"reason":"shutting down"})"));
     if (stats.bytes_on_disk >= stats.max_bytes)
       return respond(Json(503, R"({"ready":false,"reason":"spool full"})"));
+    // e.g. the disk is full: until a write succeeds again, ingest cannot accept anything.
+    if (stats.last_write_failed)
+      return respond(Json(503, R"({"ready":false,"reason":"spool writes are failing"})"));
     respond(Json(200, R"({"ready":true})"));
   });
   router.AddExact("/metrics", [this](const HttpRequest&, Respond respond) {
@@ -153,6 +183,7 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
     r.content_type = "text/plain; version=0.0.4";
     parts_->ingest->AppendPrometheus(&r.body);
     AppendSpoolMetrics(parts_->spool->Stats(), &r.body);
+    AppendProfileMetrics(parts_->profile_updater->stats(), parts_->spool->end_lsn(), &r.body);
     parts_->delivery->AppendPrometheus(&r.body);
     parts_->http->AppendPrometheus(&r.body);
     respond(std::move(r));
@@ -173,10 +204,14 @@ void ServerApp::Stop() {
   draining_ = true;
   if (p.http) p.http->Stop();  // in-flight ingest requests finish: their events are in the spool
   if (p.delivery) p.delivery->Stop(options_.drain_timeout);
+  // After delivery (whose netmera hooks wait for it); applies what it has read, saves its cursor.
+  if (p.profile_updater) p.profile_updater->Stop();
   p.http.reset();
   p.ingest.reset();
   p.dead_letter_replay.reset();
   p.delivery.reset();
+  p.profile_updater.reset();
+  p.profiles.reset();
   p.spool.reset();
   spdlog::info("stopped");
 }

@@ -1,10 +1,10 @@
 // ServerApp: `streamhook serve` assembled — config store, spool, ingest, admin API, delivery and
 // the HTTP server — with /healthz, /readyz and /metrics.
 //
-// Start order follows the data: secrets and config, spool (recovering it), delivery, then the
-// HTTP server last so nothing is accepted before it can be stored. Stop runs the other way:
-// stop accepting, let in-flight ingest requests finish, deliver what is buffered (drain timeout),
-// commit cursors, close the spool.
+// Start order follows the data: secrets and config, spool (recovering it), profiles (store and
+// updater), delivery, then the HTTP server last so nothing is accepted before it can be stored.
+// Stop runs the other way: stop accepting, let in-flight ingest requests finish, deliver what is
+// buffered (drain timeout), stop the profile updater, commit cursors, close the spool.
 #pragma once
 
 #include <atomic>

@@ -39,11 +39,13 @@ Result<std::shared_ptr<aws::CredentialsProvider>> ConnectorCredentials(
 }  // namespace
 
 DeliveryService::DeliveryService(spool::Spool* spool, config::ConfigStore* config,
-                                 producer::DeadLetterStore* dead_letters, std::filesystem::path state_dir)
+                                 producer::DeadLetterStore* dead_letters, std::filesystem::path state_dir,
+                                 const profiles::ProfileStore* profiles)
     : spool_(spool),
       config_(config),
       dead_letters_(dead_letters),
       state_dir_(std::move(state_dir)),
+      profiles_(profiles),
       strand_(asio::make_strand(io_.get_executor())) {
   std::error_code ec;
   std::filesystem::create_directories(state_dir_, ec);
@@ -65,6 +67,7 @@ void DeliveryService::Start() {
   });
   subscribed_ = true;
   notifier_ = std::thread([this] { NotifierLoop(); });
+  if (profiles_ != nullptr) profile_notifier_ = std::thread([this] { ProfileNotifierLoop(); });
 }
 
 std::filesystem::path DeliveryService::WindowsFile(const std::string& hook_id) const {
@@ -83,6 +86,18 @@ void DeliveryService::NotifierLoop() {
   }
 }
 
+void DeliveryService::ProfileNotifierLoop() {
+  spool::Lsn seen = profiles_->applied_end();
+  while (!stopping_) {
+    if (profiles_->WaitApplied(seen, std::chrono::milliseconds(200))) {
+      seen = profiles_->applied_end();
+      asio::post(strand_, [this] {
+        for (auto& [id, runner] : runners_) runner->Wake();
+      });
+    }
+  }
+}
+
 void DeliveryService::Stop(std::chrono::milliseconds drain) {
   if (subscribed_) {
     config_->Unsubscribe(subscription_);
@@ -90,6 +105,7 @@ void DeliveryService::Stop(std::chrono::milliseconds drain) {
   }
   stopping_ = true;
   if (notifier_.joinable()) notifier_.join();
+  if (profile_notifier_.joinable()) profile_notifier_.join();
   const auto deadline = std::chrono::steady_clock::now() + drain;
   for (;;) {
     std::promise<size_t> pending;
@@ -213,7 +229,7 @@ void DeliveryService::OnConfig(std::shared_ptr<const config::ConfigSnapshot> sna
     if (it == runners_.end()) {
       auto runner = HookRunner::Create(
           strand_, spool_, hook, spool_end, WindowsFile(hook.id), [this] { return client_; }, dead_letters_,
-          metrics);
+          metrics, profiles_);
       if (!runner.ok()) {
         spdlog::error("hook {} cannot start: {}", hook.id, runner.status().message());
         continue;

@@ -20,6 +20,7 @@
 #include "config/hook_status.h"
 #include "delivery/hook_runner.h"
 #include "producer/dead_letter_store.h"
+#include "profiles/profile_store.h"
 #include "spool/spool.h"
 
 namespace streamhook::delivery {
@@ -27,8 +28,9 @@ namespace streamhook::delivery {
 class DeliveryService {
  public:
   // `state_dir` keeps small per-hook state (past inactive windows); created when missing.
+  // `profiles` (may be null; must outlive the service) fills netmera payloads (see HookRunner).
   DeliveryService(spool::Spool* spool, config::ConfigStore* config, producer::DeadLetterStore* dead_letters,
-                  std::filesystem::path state_dir);
+                  std::filesystem::path state_dir, const profiles::ProfileStore* profiles = nullptr);
   ~DeliveryService();
 
   // Subscribes to the configuration and starts the delivery and notifier threads.
@@ -54,17 +56,21 @@ class DeliveryService {
   void UpdateClient(const std::optional<config::KinesisConnector>& connector);
   void FetchLimits(const std::string& hook_id, const std::string& stream);
   void NotifierLoop();
+  // Wakes the runners when the profile updater moves on (netmera hooks wait for it).
+  void ProfileNotifierLoop();
   std::filesystem::path WindowsFile(const std::string& hook_id) const;
 
   spool::Spool* spool_;
   config::ConfigStore* config_;
   producer::DeadLetterStore* dead_letters_;
   std::filesystem::path state_dir_;
+  const profiles::ProfileStore* profiles_;
   boost::asio::io_context io_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::thread thread_;
   std::thread notifier_;
+  std::thread profile_notifier_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> config_changes_pending_{0};  // published, not yet applied by OnConfig
   config::SubscriptionId subscription_ = 0;

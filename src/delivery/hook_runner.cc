@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "common/event.h"
@@ -41,16 +42,15 @@ Result<std::string> ReplayPartitionKey(const std::string& setting, std::string_v
 
 }  // namespace
 
-Result<std::unique_ptr<HookRunner>> HookRunner::Create(Strand strand, spool::Spool* spool,
-                                                       const config::Hook& hook, spool::Lsn cursor_start,
-                                                       std::filesystem::path windows_file,
-                                                       producer::HookProducer::ClientSource clients,
-                                                       producer::DeadLetterStore* dead_letters,
-                                                       HookMetrics* metrics) {
+Result<std::unique_ptr<HookRunner>> HookRunner::Create(
+    Strand strand, spool::Spool* spool, const config::Hook& hook, spool::Lsn cursor_start,
+    std::filesystem::path windows_file, producer::HookProducer::ClientSource clients,
+    producer::DeadLetterStore* dead_letters, HookMetrics* metrics, const profiles::ProfileStore* profiles) {
   auto start = spool->OpenCursor(CursorName(hook.id), cursor_start);
   if (!start.ok()) return start.status();
   std::unique_ptr<HookRunner> runner(new HookRunner(strand, spool, hook, *start, metrics));
   runner->windows_file_ = std::move(windows_file);
+  runner->profiles_ = profiles;
   runner->LoadWindows();
   producer::HookProducerOptions options;
   options.hook_id = hook.id;
@@ -155,7 +155,13 @@ void HookRunner::Pump() {
     // A config change made but not yet applied here decides the records accepted after it: read
     // nothing until it is applied (the delivery service wakes us), and nothing past the spool's end
     // as of this check, so a change registered meanwhile sees only later records.
-    const spool::Lsn limit = spool_->end_lsn();
+    spool::Lsn limit = spool_->end_lsn();
+    // A netmera payload carries the user's profile: read no further than the profile updater has
+    // applied (the delivery service wakes us when it moves on).
+    if (profiles_ != nullptr && hook_.payload_format == config::PayloadFormat::kNetmera) {
+      limit = std::min(limit, profiles_->applied_end());
+      if (reader_->position() >= limit) break;
+    }
     if (config_changes_pending_ && config_changes_pending_->load() > 0) break;
     batch.clear();
     const Status status = reader_->Read(kReadRecords, kReadBytes, &batch);
@@ -210,7 +216,7 @@ void HookRunner::Process(const spool::SpoolRecord& record) {
     return producer_->DeadLetter(std::move(out), "no partition key: " + key.status().message());
   }
   out.partition_key = std::move(*key);
-  if (Status s = hooks::BuildPayload(hook_, *event, &out.data); !s.ok()) {
+  if (Status s = hooks::BuildPayload(hook_, *event, &out.data, profiles_); !s.ok()) {
     out.data = std::string(event->json);
     return producer_->DeadLetter(std::move(out), "cannot build the payload: " + s.message());
   }

@@ -20,6 +20,7 @@
 #include "config/model.h"
 #include "delivery/completion_tracker.h"
 #include "producer/hook_producer.h"
+#include "profiles/profile_store.h"
 #include "spool/spool.h"
 
 namespace streamhook::delivery {
@@ -45,12 +46,16 @@ class HookRunner {
   // Opens the hook's cursor, creating a new one at `start` (the spool's end when the hook was
   // created, so it gets every event accepted after that). `metrics` must outlive the runner.
   // Past inactive windows are kept in `windows_file`, so a restart does not route their events.
+  // `profiles` (may be null; must outlive the runner) fills netmera payloads' "user": a netmera
+  // hook then reads a record only once the profile updater has applied it (applied_end() > its
+  // LSN), so the user in its payload includes every identify/alias up to that event.
   static Result<std::unique_ptr<HookRunner>> Create(Strand strand, spool::Spool* spool,
                                                     const config::Hook& hook, spool::Lsn start,
                                                     std::filesystem::path windows_file,
                                                     producer::HookProducer::ClientSource clients,
                                                     producer::DeadLetterStore* dead_letters,
-                                                    HookMetrics* metrics);
+                                                    HookMetrics* metrics,
+                                                    const profiles::ProfileStore* profiles = nullptr);
   ~HookRunner();
 
   // Applies the hook's current settings and whether it may send (connector active, hook enabled).
@@ -84,6 +89,7 @@ class HookRunner {
   spool::Spool* spool_;
   config::Hook hook_;
   HookMetrics* metrics_;
+  const profiles::ProfileStore* profiles_ = nullptr;
   std::unique_ptr<spool::Reader> reader_;
   std::unique_ptr<producer::HookProducer> producer_;
   CompletionTracker tracker_;

@@ -2,8 +2,12 @@
 
 #include <simdjson.h>
 
+#include <optional>
+#include <utility>
+
 #include "common/json_writer.h"
 #include "common/time_format.h"
+#include "profiles/user_json.h"
 
 namespace streamhook::hooks {
 namespace {
@@ -32,7 +36,8 @@ void OptionalString(JsonWriter& w, std::string_view key, std::string_view value)
 
 }  // namespace
 
-Status BuildPayload(const config::Hook& hook, const EventView& event, std::string* out) {
+Status BuildPayload(const config::Hook& hook, const EventView& event, std::string* out,
+                    const profiles::ProfileStore* profiles) {
   if (hook.payload_format == config::PayloadFormat::kSegment) {
     out->append(event.json);
     return Status::Ok();
@@ -51,6 +56,11 @@ Status BuildPayload(const config::Hook& hook, const EventView& event, std::strin
   }
   std::string_view timestamp;
   if (message["timestamp"].get(timestamp) != simdjson::SUCCESS) timestamp = {};
+  std::optional<profiles::Profile> profile;
+  if (profiles != nullptr) {
+    auto found = profiles->Lookup(event.user_id, event.anonymous_id);
+    if (found.ok()) profile = std::move(*found);
+  }
 
   JsonWriter w(out);
   w.BeginObject();
@@ -63,18 +73,22 @@ Status BuildPayload(const config::Hook& hook, const EventView& event, std::strin
   w.Key("event");
   w.Raw(event.json);
   w.Key("user");
-  w.BeginObject();
-  OptionalString(w, "userId", event.user_id);
-  OptionalString(w, "anonymousId", event.anonymous_id);
-  w.Key("attributes");
-  w.Raw(attributes);
-  w.Key("identities");
-  w.BeginObject();
-  OptionalString(w, "userId", event.user_id);
-  OptionalString(w, "anonymousId", event.anonymous_id);
-  OptionalString(w, "email", email);
-  w.EndObject();
-  w.EndObject();
+  if (profile) {
+    profiles::WriteProfileUser(*profile, event, w);
+  } else {
+    w.BeginObject();
+    OptionalString(w, "userId", event.user_id);
+    OptionalString(w, "anonymousId", event.anonymous_id);
+    w.Key("attributes");
+    w.Raw(attributes);
+    w.Key("identities");
+    w.BeginObject();
+    OptionalString(w, "userId", event.user_id);
+    OptionalString(w, "anonymousId", event.anonymous_id);
+    OptionalString(w, "email", email);
+    w.EndObject();
+    w.EndObject();
+  }
   w.Key("timestamp");
   w.String(timestamp.empty() ? FormatIso8601Millis(event.received_at_ms) : timestamp);
   w.EndObject();

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "support/test_env.h"
+
 namespace streamhook::hooks {
 namespace {
 
@@ -39,8 +41,9 @@ EventView EventOf(Trigger trigger, std::string_view json, std::string_view user_
 // Parses what BuildPayload wrote, failing the test when it is not one JSON object.
 class ParsedPayload {
  public:
-  ParsedPayload(const config::Hook& hook, const EventView& event) {
-    const Status status = BuildPayload(hook, event, &text_);
+  ParsedPayload(const config::Hook& hook, const EventView& event,
+                const profiles::ProfileStore* profiles = nullptr) {
+    const Status status = BuildPayload(hook, event, &text_, profiles);
     EXPECT_TRUE(status.ok()) << status.ToString();
     const auto error = parser_.parse(text_).get(root_);
     EXPECT_EQ(error, simdjson::SUCCESS) << simdjson::error_message(error) << " in " << text_;
@@ -284,6 +287,36 @@ TEST(NetmeraPayload, NonObjectMessageIsInvalidAndWritesNothing) {
     EXPECT_NE(status.message().find("m-1"), std::string::npos) << status.message();  // names the event
     EXPECT_EQ(out, "kept") << json;
   }
+}
+
+TEST(NetmeraPayload, UserIsTheProfileWhenTheStoreHasOne) {
+  streamhook::testing::TempDir dir;
+  auto store = profiles::ProfileStore::Open({dir.path() / profiles::kProfilesDbFile, true});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  profiles::ProfileChange identify;
+  identify.lsn = 1;
+  identify.trigger = Trigger::kIdentify;
+  identify.user_id = "u-1";
+  identify.anonymous_id = "a-0";
+  identify.traits_json = R"({"plan":"team","email":"p@example.com"})";
+  identify.identities = {{"email", "p@example.com"}};
+  ASSERT_TRUE((*store)->Apply({identify}, 2).ok());
+  const auto hook = HookWithFormat(config::PayloadFormat::kNetmera);
+
+  ParsedPayload p(hook, EventOf(Trigger::kTrack, kTrackJson, "u-1", "a-1"), store->get());
+  ASSERT_TRUE(p.parsed());
+  // The profile's traits, not the track's context.traits.
+  EXPECT_EQ(p.Minified("/user/attributes"), R"({"plan":"team","email":"p@example.com"})");
+  EXPECT_EQ(p.String("/user/identities/userId"), "u-1");
+  EXPECT_EQ(p.String("/user/identities/anonymousId"), "a-1");  // the event's own
+  EXPECT_EQ(p.String("/user/identities/email"), "p@example.com");
+  EXPECT_EQ(p.Minified("/user/identities/anonymousIds"), R"(["a-0"])");
+
+  // Nobody known: the event's own traits, as without a store.
+  ParsedPayload unknown(hook, EventOf(Trigger::kTrack, kTrackJson, "u-2", ""), store->get());
+  ASSERT_TRUE(unknown.parsed());
+  EXPECT_EQ(unknown.Minified("/user/attributes"), R"({"email":"ctx@example.com","name":"Ada"})");
+  EXPECT_EQ(unknown.String("/user/identities/email"), "ctx@example.com");
 }
 
 }  // namespace
