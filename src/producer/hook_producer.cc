@@ -1,33 +1,12 @@
 #include "producer/hook_producer.h"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/asio/post.hpp>
-#include <functional>
-#include <unordered_set>
 
 #include "common/time_format.h"
+#include "producer/hook_producer_internal.h"
 
 namespace streamhook::producer {
 namespace asio = boost::asio;
-using Clock = std::chrono::steady_clock;
-
-struct HookProducer::Lane {
-  explicit Lane(Strand& strand) : timer(strand) {}
-
-  enum class State {
-    kIdle,          // collecting; the timer (when armed) fires at oldest + linger
-    kSending,       // a PutRecords call is in flight
-    kWaitingRetry,  // `batch` holds records to send again when the timer fires
-  };
-  State state = State::kIdle;
-  std::deque<OutgoingRecord> queue;
-  int64_t queued_bytes = 0;
-  Clock::time_point oldest;  // when the front of the queue was added
-  bool linger_armed = false;
-  std::vector<OutgoingRecord> batch;  // sent or to be re-sent, in order
-  asio::steady_timer timer;
-};
 
 HookProducer::HookProducer(Strand strand, HookProducerOptions options, ClientSource clients,
                            DeadLetterStore* dead_letters, DoneCallback done, ProducerMetrics* metrics)
@@ -36,17 +15,105 @@ HookProducer::HookProducer(Strand strand, HookProducerOptions options, ClientSou
       clients_(std::move(clients)),
       dead_letters_(dead_letters),
       done_(std::move(done)),
-      metrics_(metrics) {
-  for (int i = 0; i < std::max(1, options_.lanes); ++i) lanes_.push_back(std::make_unique<Lane>(strand_));
+      metrics_(metrics),
+      refresher_(strand_, options_.stream, clients_, options_.shard_map, [this] {
+        ++metrics_->shard_map_loads;
+        Repredict();
+      }) {
+  if (options_.shard_aware) {
+    // On the strand, like every other use of the client.
+    asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_)] {
+      if (!alive.expired()) refresher_.Start();
+    });
+  }
 }
 
 HookProducer::~HookProducer() {
   *alive_ = false;
-  for (auto& lane : lanes_) lane->timer.cancel();
 }
 
-HookProducer::Lane& HookProducer::LaneFor(std::string_view key) {
-  return *lanes_[std::hash<std::string_view>{}(key) % lanes_.size()];
+bool HookProducer::CanBeReady(const KeyQueue& key) const {
+  return !key.ready && !key.records.empty() && (!options_.preserve_key_order || key.in_flight == 0);
+}
+
+HookProducer::ShardQueue& HookProducer::QueueFor(const std::string& shard_id) {
+  auto& slot = shards_[shard_id];
+  if (!slot) {
+    ShardLimiterSettings settings = options_.limiter;
+    settings.cap = options_.shard_rate;
+    // The unknown queue spans every shard: no budget of its own until throttled.
+    settings.on_demand = settings.on_demand || shard_id.empty() || refresher_.on_demand();
+    slot = std::make_unique<ShardQueue>(strand_, shard_id, settings);
+  }
+  return *slot;
+}
+
+void HookProducer::MakeReady(KeyQueue& key, bool front, bool waited, bool send) {
+  if (options_.shard_aware && key.map_version != refresher_.version()) {
+    key.shard = std::string(refresher_.map().Predict(key.key));
+    key.map_version = refresher_.version();
+  } else if (!options_.shard_aware) {
+    key.shard.clear();
+  }
+  ShardQueue& queue = QueueFor(key.shard);
+  const auto now = Clock::now();
+  const auto since = waited ? now - std::chrono::milliseconds(options_.batch.linger_ms) : now;
+  if (queue.ready.empty() || since < queue.oldest) queue.oldest = since;
+  if (front) {
+    queue.ready.push_front(&key);
+  } else {
+    queue.ready.push_back(&key);
+  }
+  key.ready = true;
+  queue.counts.records += key.records.size();
+  queue.counts.bytes += key.bytes;
+  if (send) MaybeSend(queue);
+}
+
+void HookProducer::Repredict() {
+  std::vector<KeyQueue*> ready;
+  for (auto& [id, queue] : shards_) {
+    for (KeyQueue* key : queue->ready) {
+      key->ready = false;
+      ready.push_back(key);
+    }
+    queue->ready.clear();
+    queue->counts = {};
+  }
+  for (auto it = shards_.begin(); it != shards_.end();) {
+    const bool known = it->first.empty() || refresher_.map().Contains(it->first);
+    it = !known && it->second->in_flight == 0 ? shards_.erase(it) : std::next(it);
+  }
+  for (KeyQueue* key : ready) MakeReady(*key, false, false, false);
+  SendAll();
+}
+
+void HookProducer::Settle(const std::vector<BatchEntry>& entries, bool delivered) {
+  const int64_t now_ms = NowMillis();
+  std::vector<std::string> touched;
+  for (const auto& entry : entries) {
+    for (const auto& r : entry.records) {
+      auto it = keys_.find(r.partition_key);
+      if (it != keys_.end() && it->second.in_flight > 0) --it->second.in_flight;
+      if (touched.empty() || touched.back() != r.partition_key) touched.push_back(r.partition_key);
+      if (delivered) {
+        ++metrics_->records_delivered;
+        metrics_->last_delivered_at_ms = NowMillis();
+        metrics_->delivery_latency.Observe(static_cast<double>(now_ms - r.received_at_ms));
+        Finish(r);
+      }
+    }
+  }
+  for (const auto& name : touched) {
+    auto it = keys_.find(name);
+    if (it == keys_.end()) continue;
+    if (CanBeReady(it->second)) {
+      MakeReady(it->second, false, true, false);
+    } else if (!it->second.ready && it->second.records.empty() && it->second.in_flight == 0) {
+      keys_.erase(it);
+    }
+  }
+  SendAll();
 }
 
 void HookProducer::Finish(const OutgoingRecord& record) {
@@ -62,11 +129,20 @@ void HookProducer::Add(OutgoingRecord record) {
     one.push_back(std::move(record));
     return DeadLetterAll(std::move(one), error->message);
   }
-  Lane& lane = LaneFor(record.partition_key);
-  if (lane.queue.empty()) lane.oldest = Clock::now();
-  lane.queued_bytes += aws::RecordSize(entry);
-  lane.queue.push_back(std::move(record));
-  MaybeSend(lane);
+  auto [it, added] = keys_.try_emplace(record.partition_key);
+  KeyQueue& key = it->second;
+  if (added) key.key = record.partition_key;
+  const int64_t size = WireSize(record);
+  key.bytes += size;
+  key.records.push_back(std::move(record));
+  if (key.ready) {
+    ShardQueue& queue = QueueFor(key.shard);
+    queue.counts.records += 1;
+    queue.counts.bytes += size;
+    MaybeSend(queue);
+  } else if (CanBeReady(key)) {
+    MakeReady(key, false);
+  }
 }
 
 void HookProducer::DeadLetter(OutgoingRecord record, const std::string& reason) {
@@ -100,155 +176,61 @@ void HookProducer::DeadLetterAll(std::vector<OutgoingRecord> records, const std:
   for (const auto& r : records) Finish(r);
 }
 
-void HookProducer::MaybeSend(Lane& lane) {
-  if (paused_ || lane.state != Lane::State::kIdle || lane.queue.empty()) return;
-  const auto linger = std::chrono::milliseconds(options_.batch.linger_ms);
-  const bool full =
-      static_cast<int>(lane.queue.size()) >= options_.batch.max_records ||
-      lane.queued_bytes >= std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
-  if (!full && !flushing_ && Clock::now() - lane.oldest < linger) {
-    if (!lane.linger_armed) {
-      lane.linger_armed = true;
-      lane.timer.expires_at(lane.oldest + linger);
-      lane.timer.async_wait(
-          [this, alive = std::weak_ptr<bool>(alive_), &lane](const boost::system::error_code& ec) {
-            if (alive.expired() || ec) return;
-            lane.linger_armed = false;
-            MaybeSend(lane);
-          });
-    }
-    return;
+BatchLimits HookProducer::LimitsFor(const ShardQueue& queue) const {
+  BatchLimits limits;
+  limits.max_entries = static_cast<size_t>(std::clamp<int64_t>(
+      options_.batch.max_records, 1, static_cast<int64_t>(aws::kMaxRecordsPerPutRecords)));
+  limits.max_bytes = std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
+  limits.preserve_key_order = options_.preserve_key_order;
+  if (options_.aggregation.enabled) {
+    limits.aggregate_max_bytes = std::min(options_.aggregation.max_bytes, options_.limits.max_record_bytes);
+    // Keys share a packed record only when they are known to share its shard.
+    limits.aggregate_across_keys = !queue.shard_id.empty();
   }
-  if (lane.linger_armed) {
-    lane.linger_armed = false;
-    lane.timer.cancel();
-  }
-  TakeBatch(lane);
-  if (!lane.queue.empty()) lane.oldest = Clock::now();
-  Send(lane);
+  return limits;
 }
 
-void HookProducer::TakeBatch(Lane& lane) {
-  // From the front, in order: within the record count, the hook's byte budget and the request
-  // limit, and at most one record per partition key. PutRecords may accept a key's later record
-  // while failing its earlier one; with one record per key in a request, and the lane's next
-  // request waiting for this one, a key's records reach the stream in order even across retries.
-  const int64_t byte_budget = std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
-  const size_t max_records = static_cast<size_t>(std::max(1, options_.batch.max_records));
-  const size_t scan_limit = std::min(lane.queue.size(), max_records * 8);  // bounds work per batch
-  std::unordered_set<std::string_view> keys;
-  std::vector<size_t> taken;
-  int64_t bytes = 0;
-  lane.batch.clear();
-  for (size_t i = 0; i < scan_limit && taken.size() < max_records; ++i) {
-    const OutgoingRecord& next = lane.queue[i];
-    if (!keys.insert(next.partition_key).second) continue;  // this key waits for the next request
-    const int64_t size = aws::RecordSize({next.data, next.partition_key, ""});
-    if (!taken.empty() && bytes + size > byte_budget) break;
-    bytes += size;
-    taken.push_back(i);
-  }
-  keys.clear();  // views into records about to move
-  std::deque<OutgoingRecord> rest;
-  size_t t = 0;
-  for (size_t i = 0; i < lane.queue.size(); ++i) {
-    if (t < taken.size() && taken[t] == i) {
-      lane.batch.push_back(std::move(lane.queue[i]));
-      ++t;
-    } else {
-      rest.push_back(std::move(lane.queue[i]));
+void HookProducer::MaybeSend(ShardQueue& queue) {
+  const int max_calls = std::max(1, queue.shard_id.empty() ? options_.lanes : options_.requests_per_shard);
+  while (!paused_ && !queue.ready.empty() && queue.in_flight < max_calls) {
+    const auto now = Clock::now();
+    BatchLimits limits = LimitsFor(queue);
+    const bool full = queue.ready.size() >= limits.max_entries || queue.counts.bytes >= limits.max_bytes ||
+                      (!limits.preserve_key_order && limits.aggregate_max_bytes == 0 &&
+                       queue.counts.records >= limits.max_entries);
+    const auto linger = std::chrono::milliseconds(options_.batch.linger_ms);
+    if (!full && !flushing_ && now - queue.oldest < linger) return ArmTimer(queue, queue.oldest + linger);
+    const int64_t head = WireSize(queue.ready.front()->records.front());
+    const auto wait = queue.limiter.TimeUntil(1, head, now);
+    if (wait > Clock::duration::zero()) {
+      if (now + wait < queue.timer_at) ++metrics_->limiter_waits;  // a new wait, not the same one again
+      return ArmTimer(queue, now + wait);
     }
+    const auto budget = queue.limiter.Available(now);
+    limits.max_entries =
+        static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(limits.max_entries), budget.records));
+    limits.max_bytes = std::min(limits.max_bytes, std::max(budget.bytes, head));
+    std::vector<BatchEntry> entries = TakeBatch(queue.ready, queue.counts, limits);
+    if (entries.empty()) return;  // cannot happen with a ready key; never send an empty request
+    if (!queue.ready.empty()) queue.oldest = now;
+    int64_t bytes = 0;
+    for (const auto& e : entries) bytes += e.wire_bytes();
+    queue.limiter.Consume(static_cast<int64_t>(entries.size()), bytes, now);
+    Send(queue, std::move(entries));
   }
-  lane.queue = std::move(rest);
-  lane.queued_bytes -= bytes;
 }
 
-void HookProducer::Send(Lane& lane) {
-  if (paused_) {
-    lane.state = Lane::State::kWaitingRetry;  // resumed by SetPaused(false)
-    return;
-  }
-  auto client = clients_();
-  if (!client) {
-    metrics_->SetError("no Kinesis connector configured");
-    return RetryLater(lane, options_.stream_error_backoff.Delay(0, rng_));
-  }
-  lane.state = Lane::State::kSending;
-  std::vector<aws::PutRecordsEntry> entries;
-  entries.reserve(lane.batch.size());
-  for (auto& r : lane.batch) {
-    if (r.attempts++ > 0) ++metrics_->records_retried;
-    entries.push_back({r.data, r.partition_key, ""});
-  }
-  ++metrics_->put_records_calls;
-  metrics_->records_sent += entries.size();
-  const auto sent = Clock::now();
-  client->PutRecords(options_.stream, entries, options_.limits,
-                     [this, alive = std::weak_ptr<bool>(alive_), &lane, sent, client,
-                      strand = strand_](aws::AwsResult<aws::PutRecordsOutput> result) mutable {
-                       asio::post(strand, [this, alive, &lane, sent, result = std::move(result)]() mutable {
-                         if (alive.expired()) return;
-                         OnResult(lane, std::move(result), sent);
-                       });
-                     });
-}
-
-void HookProducer::OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> result,
-                            Clock::time_point sent) {
-  metrics_->put_records_latency.Observe(
-      std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
-  if (!result.ok()) {
-    const aws::AwsError& error = result.error();
-    ++metrics_->put_records_errors;
-    if (metrics_->error().empty()) {  // one line when a hook starts failing, not one per retry
-      spdlog::warn("hook {}: PutRecords to stream {} failed, retrying: {}", options_.hook_id, options_.stream,
-                   error.ToString());
-    }
-    metrics_->SetError(error.ToString());
-    if (error.kind == aws::AwsError::Kind::kClient) {
-      // Checked record by record before sending, so this is a limit we did not foresee: these
-      // records can never succeed as they are.
-      DeadLetterAll(std::move(lane.batch), error.ToString());
-      lane.batch.clear();
-      lane.state = Lane::State::kIdle;
-      return MaybeSend(lane);
-    }
-    const int attempts = lane.batch.empty() ? 0 : lane.batch.front().attempts;
-    return RetryLater(lane, error.retryable ? options_.retry_backoff.Delay(attempts, rng_)
-                                            : options_.stream_error_backoff.Delay(attempts, rng_));
-  }
-  if (!metrics_->error().empty()) {
-    spdlog::info("hook {}: delivering to stream {} again", options_.hook_id, options_.stream);
-    metrics_->SetError("");
-  }
-  const int64_t now_ms = NowMillis();
-  std::vector<OutgoingRecord> failed;
-  for (size_t i = 0; i < lane.batch.size(); ++i) {
-    if (result->records[i].ok()) {
-      ++metrics_->records_delivered;
-      metrics_->delivery_latency.Observe(static_cast<double>(now_ms - lane.batch[i].received_at_ms));
-      Finish(lane.batch[i]);
-    } else {
-      ++metrics_->records_failed;
-      failed.push_back(std::move(lane.batch[i]));
-    }
-  }
-  lane.batch = std::move(failed);
-  if (!lane.batch.empty()) {
-    return RetryLater(lane, options_.retry_backoff.Delay(lane.batch.front().attempts - 1, rng_));
-  }
-  lane.state = Lane::State::kIdle;
-  MaybeSend(lane);
-}
-
-void HookProducer::RetryLater(Lane& lane, std::chrono::milliseconds delay) {
-  lane.state = Lane::State::kWaitingRetry;
-  lane.linger_armed = false;
-  lane.timer.expires_after(delay);
-  lane.timer.async_wait(
-      [this, alive = std::weak_ptr<bool>(alive_), &lane](const boost::system::error_code& ec) {
+void HookProducer::ArmTimer(ShardQueue& queue, Clock::time_point at) {
+  if (at >= queue.timer_at) return;  // already due earlier
+  queue.timer_at = at;
+  queue.timer.expires_at(at);
+  queue.timer.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_), id = queue.shard_id](const boost::system::error_code& ec) {
         if (alive.expired() || ec) return;
-        Send(lane);
+        auto it = shards_.find(id);
+        if (it == shards_.end()) return;
+        it->second->timer_at = Clock::time_point::max();
+        MaybeSend(*it->second);
       });
 }
 
@@ -256,27 +238,43 @@ void HookProducer::SetPaused(bool paused) {
   if (paused_ == paused) return;
   paused_ = paused;
   if (paused) return;
-  for (auto& lane : lanes_) {
-    if (lane->state == Lane::State::kWaitingRetry && !lane->batch.empty()) {
-      lane->timer.cancel();
-      Send(*lane);
-    } else {
-      MaybeSend(*lane);
-    }
-  }
+  SendAll();
+}
+
+void HookProducer::SendAll() {
+  std::vector<ShardQueue*> queues;
+  for (auto& [id, queue] : shards_) queues.push_back(queue.get());
+  for (ShardQueue* queue : queues) MaybeSend(*queue);
 }
 
 void HookProducer::Update(const std::string& stream, const config::BatchSettings& batch,
                           const aws::StreamLimits& limits) {
-  options_.stream = stream;
   options_.batch = batch;
   options_.limits = limits;
-  for (auto& lane : lanes_) MaybeSend(*lane);
+  if (stream != options_.stream) {
+    options_.stream = stream;
+    refresher_.SetStream(stream);  // re-predicts every ready key (to the unknown queue)
+  }
+  SendAll();
+}
+
+void HookProducer::SetDeliveryOptions(const AggregationOptions& aggregation, int64_t record_ttl_ms,
+                                      const ShardRateSettings& rate) {
+  options_.aggregation = aggregation;
+  options_.record_ttl_ms = record_ttl_ms;
+  options_.shard_rate = rate;
+  for (auto& [id, queue] : shards_) queue->limiter.SetCap(rate);
+  SendAll();
+}
+
+int64_t HookProducer::shard_rate(const std::string& shard_id) {
+  auto it = shards_.find(shard_id);
+  return it == shards_.end() ? -1 : it->second->limiter.records_per_second(Clock::now());
 }
 
 void HookProducer::FlushAll() {
   flushing_ = true;
-  for (auto& lane : lanes_) MaybeSend(*lane);
+  SendAll();
 }
 
 }  // namespace streamhook::producer

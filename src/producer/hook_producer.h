@@ -1,16 +1,30 @@
-// HookProducer: turns one hook's records into PutRecords calls on its stream.
+// HookProducer: turns one hook's records into PutRecords calls on its stream, shard by shard.
 //
-// Records are spread over lanes by partition key. A lane sends one batch at a time, with at most one
-// record per key, and sends its next batch only once every record of the previous one is
-// acknowledged (retrying the failed ones first), so the records of one key reach Kinesis in the
-// order they were added, also across retries. The price: a key gets at most one record per round
-// trip of its lane. Several lanes keep several requests in flight on the client's pooled connections.
-// A lane sends when its batch is full (records or bytes) or its oldest record waited lingerMs.
+// Design (after the KPL's aggregator, limiter, shard map and retrier, with adaptive rates):
+//  - Records wait in a queue per partition key, in accepted order (send_batch.h). A key whose next
+//    record may go is "ready" in the queue of the shard it will land on, predicted from the
+//    stream's ShardMap (ListShards, refreshed every minute and whenever a result shows a shard
+//    we did not predict; shard_map_refresher.h). Until the map is loaded, every key uses one
+//    "unknown" queue.
+//  - Each shard queue sends its own batches, within a ShardLimiter (token buckets for records/s
+//    and bytes/s that halve on ProvisionedThroughputExceeded and recover gradually), so a hot
+//    key slows only its own shard. A shard sends when its batch is full (records or bytes) or
+//    its oldest ready key waited lingerMs, with up to `requests_per_shard` calls in flight.
+//  - Per-key order: a key has at most one Kinesis record in flight and is not ready again until
+//    that record is acknowledged (failed records go back to the front of their key), so a key's
+//    records reach Kinesis in accepted order, also across retries. The price, one record per key
+//    per round trip, is what aggregation pays back: with `aggregation.enabled`, consecutive
+//    records of a shard's ready keys (a run of each key) are packed into one KPL aggregated
+//    record that carries the first user record's partition key and so lands on their shard,
+//    where they are stored atomically, in order.
+//  - Only the failed records of a PutRecords are sent again. Throttling, 5xx and transport errors
+//    are retried with exponential backoff and jitter, without limit; stream-level permanent errors
+//    (no such stream, access denied) hold the records and retry slowly, reporting the error in the
+//    metrics. With `record_ttl_ms`, a record older than that when it would be retried is
+//    dead-lettered with reason "ttl expired".
 //
-// Every record ends delivered or dead-lettered (durably), and then `done(lsn)` is called: that is
-// when the hook's cursor may pass it. Throttling, 5xx and transport errors are retried with
-// exponential backoff and jitter, without limit; stream-level permanent errors (no such stream,
-// access denied) hold the lane and retry slowly, reporting the error in the metrics.
+// Every record ends delivered or dead-lettered (durably), and then `done(lsn)` is called exactly
+// once: that is when the hook's cursor may pass it.
 //
 // All methods run on the strand given at construction.
 #pragma once
@@ -20,9 +34,11 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "aws/kinesis_client.h"
@@ -30,17 +46,17 @@
 #include "producer/backoff.h"
 #include "producer/dead_letter_store.h"
 #include "producer/producer_metrics.h"
+#include "producer/send_batch.h"
+#include "producer/shard_limiter.h"
+#include "producer/shard_map_refresher.h"
 #include "spool/spool_types.h"
 
 namespace streamhook::producer {
 
-struct OutgoingRecord {
-  spool::Lsn lsn = 0;
-  std::string partition_key;
-  std::string data;
-  std::string message_id;
-  int64_t received_at_ms = 0;
-  int attempts = 0;  // sends so far
+// Mirrors config::Hook::aggregation.
+struct AggregationOptions {
+  bool enabled = false;
+  int64_t max_bytes = 51200;  // largest packed record (data + partition key)
 };
 
 struct HookProducerOptions {
@@ -48,9 +64,22 @@ struct HookProducerOptions {
   std::string stream;
   config::BatchSettings batch;
   aws::StreamLimits limits;
-  int lanes = 8;
+  int lanes = 8;  // calls in flight from the "unknown" queue (before the shard map is loaded)
   BackoffPolicy retry_backoff{std::chrono::milliseconds(100), std::chrono::milliseconds(10000)};
   BackoffPolicy stream_error_backoff{std::chrono::milliseconds(1000), std::chrono::milliseconds(30000)};
+
+  AggregationOptions aggregation;  // config::Hook::aggregation
+  int64_t record_ttl_ms = 0;       // config::Hook::record_ttl_ms; 0: retried for ever
+  ShardRateSettings shard_rate;    // config::Hook::shard_rate: the per-shard cap
+  int requests_per_shard = 2;      // calls in flight per shard
+  // Off only for comparison: then a key's records may be in flight together (and reordered).
+  bool preserve_key_order = true;
+  // Off: every record goes through the "unknown" queue (no shard map, no per-shard limits).
+  bool shard_aware = true;
+  ShardMapRefresher::Options shard_map;
+  // The limiters' adaptation; `cap` is taken from shard_rate, and on_demand is also set for
+  // streams whose DescribeStreamSummary says ON_DEMAND (and for the unknown queue).
+  ShardLimiterSettings limiter;
 };
 
 class HookProducer {
@@ -66,7 +95,8 @@ class HookProducer {
   HookProducer(const HookProducer&) = delete;
   HookProducer& operator=(const HookProducer&) = delete;
 
-  // Queues a record for its lane. A record over the stream's limits goes to the dead letters.
+  // Queues a record behind the earlier ones of its key. A record over the stream's limits goes
+  // to the dead letters.
   void Add(OutgoingRecord record);
   // Sends a record straight to the dead letters with the reason (e.g. no usable partition key).
   void DeadLetter(OutgoingRecord record, const std::string& reason);
@@ -74,23 +104,50 @@ class HookProducer {
   void SetPaused(bool paused);
   // A new stream, batch settings or limits apply to the next batches.
   void Update(const std::string& stream, const config::BatchSettings& batch, const aws::StreamLimits& limits);
-  // Sends every non-empty lane now, without waiting for lingerMs (used when draining).
+  // New aggregation, TTL and per-shard cap (from config::Hook) for the next batches; shard
+  // limiters keep their adapted share of the new cap.
+  void SetDeliveryOptions(const AggregationOptions& aggregation, int64_t record_ttl_ms,
+                          const ShardRateSettings& rate);
+  // Sends every shard's ready records now, without waiting for lingerMs (used when draining).
   void FlushAll();
 
   // Records added and not yet done.
   size_t pending() const { return pending_; }
+  // Completed shard map loads (for tests and figures).
+  uint64_t shard_map_loads() const { return refresher_.loads(); }
+  size_t predicted_shards() const { return refresher_.map().shard_count(); }
+  // The records/s a shard's limiter allows now (INT64_MAX: unlimited); -1 for a shard without a
+  // queue. For tests and figures.
+  int64_t shard_rate(const std::string& shard_id);
 
  private:
-  struct Lane;
-  Lane& LaneFor(std::string_view key);
-  void MaybeSend(Lane& lane);
-  void TakeBatch(Lane& lane);
-  void Send(Lane& lane);
-  void OnResult(Lane& lane, aws::AwsResult<aws::PutRecordsOutput> result,
-                std::chrono::steady_clock::time_point sent);
-  void RetryLater(Lane& lane, std::chrono::milliseconds delay);
+  struct ShardQueue;
+  struct Call;
+  using Clock = std::chrono::steady_clock;
+
+  // Queueing (hook_producer.cc).
+  bool CanBeReady(const KeyQueue& key) const;
+  // Puts the key in its shard's ready list. `waited`: its records already waited a round trip
+  // (acknowledged or retried key), so they need not linger again. `send`: try sending at once
+  // (off while many keys are made ready together, so they share a batch; SendAll follows).
+  void MakeReady(KeyQueue& key, bool front, bool waited = false, bool send = true);
+  void Repredict();
+  // Acknowledged (delivered: done is called) or given up: frees their keys for the next records.
+  void Settle(const std::vector<BatchEntry>& entries, bool delivered);
+  void SendAll();
+  ShardQueue& QueueFor(const std::string& shard_id);
+  void MaybeSend(ShardQueue& shard);
+  void ArmTimer(ShardQueue& shard, Clock::time_point at);
+  BatchLimits LimitsFor(const ShardQueue& shard) const;
   void Finish(const OutgoingRecord& record);
   void DeadLetterAll(std::vector<OutgoingRecord> records, const std::string& reason);
+
+  // Sending and results (hook_producer_send.cc).
+  void Send(ShardQueue& shard, std::vector<BatchEntry> entries);
+  void OnResult(std::shared_ptr<Call> call, aws::AwsResult<aws::PutRecordsOutput> result);
+  void RetryLater(std::vector<BatchEntry> failed, std::chrono::milliseconds delay);
+  void Requeue(std::vector<BatchEntry> failed);
+  void OnThrottled(const std::string& shard_id, const std::string& message);
 
   Strand strand_;
   HookProducerOptions options_;
@@ -98,7 +155,9 @@ class HookProducer {
   DeadLetterStore* dead_letters_;
   DoneCallback done_;
   ProducerMetrics* metrics_;
-  std::vector<std::unique_ptr<Lane>> lanes_;
+  ShardMapRefresher refresher_;
+  std::unordered_map<std::string, KeyQueue> keys_;
+  std::map<std::string, std::unique_ptr<ShardQueue>> shards_;  // "" is the unknown queue
   std::mt19937_64 rng_{std::random_device{}()};
   size_t pending_ = 0;
   bool paused_ = false;

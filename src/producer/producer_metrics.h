@@ -26,15 +26,15 @@ class LatencyHistogram {
 struct ProducerMetrics {
   std::atomic<uint64_t> records_delivered{0};
   std::atomic<int64_t> last_delivered_at_ms{0};  // Unix ms of the last acknowledged record; 0 = never
-  std::atomic<uint64_t> records_failed{0};   // per-record failures answered by Kinesis (then retried)
-  std::atomic<uint64_t> records_retried{0};  // record sends after the first
+  std::atomic<uint64_t> records_failed{0};       // per-record failures answered by Kinesis (then retried)
+  std::atomic<uint64_t> records_retried{0};      // record sends after the first
   std::atomic<uint64_t> records_dead_lettered{0};
   std::atomic<uint64_t> put_records_calls{0};
-  std::atomic<uint64_t> put_records_errors{0};  // whole-request failures
-  std::atomic<uint64_t> records_sent{0};        // records in PutRecords calls, first tries and retries
-  std::atomic<uint64_t> kinesis_records_sent{0};  // Kinesis records sent (an aggregated one counts once)
+  std::atomic<uint64_t> put_records_errors{0};       // whole-request failures
+  std::atomic<uint64_t> records_sent{0};             // records in PutRecords calls, first tries and retries
+  std::atomic<uint64_t> kinesis_records_sent{0};     // Kinesis records sent (an aggregated one counts once)
   std::atomic<uint64_t> aggregated_records_sent{0};  // of those, KPL aggregated records
-  std::atomic<uint64_t> bytes_sent{0};            // data + partition key of the Kinesis records sent
+  std::atomic<uint64_t> bytes_sent{0};               // data + partition key of the Kinesis records sent
   std::atomic<uint64_t> shard_map_loads{0};
   std::atomic<uint64_t> shard_mispredictions{0};  // a record landed on another shard than predicted
   std::atomic<uint64_t> shard_throttles{0};       // PutRecords answers with throttled records
