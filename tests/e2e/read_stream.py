@@ -3,7 +3,7 @@
 
 usage: read_stream.py ENDPOINT STREAM
 Reads every shard from TRIM_HORIZON to its current end and prints one JSON line per record:
-{"shard", "seq", "partitionKey", "data"} with data decoded as UTF-8 text. Exits 1 with a message
+{"shard", "seq", "partitionKey", "data"} with data decoded as UTF-8 text ("" when it is binary). Exits 1 with a message
 on stderr when the stream cannot be read.
 """
 import json
@@ -45,9 +45,12 @@ for shard in shards:
     while iterator:
         answer = call("get_records", ShardIterator=iterator, Limit=10000)
         for record in answer["Records"]:
+            try:
+                data = record["Data"].decode("utf-8")
+            except UnicodeDecodeError:  # e.g. a KPL aggregated record: binary, read by other tools
+                data = ""
             out.write(json.dumps({"shard": shard_id, "seq": record["SequenceNumber"],
-                                  "partitionKey": record["PartitionKey"],
-                                  "data": record["Data"].decode("utf-8")}) + "\n")
+                                  "partitionKey": record["PartitionKey"], "data": data}) + "\n")
         # An empty answer at the tip means this shard has been read to its current end.
         if not answer["Records"] and answer.get("MillisBehindLatest", 0) == 0:
             break
