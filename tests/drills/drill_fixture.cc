@@ -36,14 +36,14 @@ bool DrillTest::StartStandin() {
   return standin_->Start();
 }
 
-void DrillTest::MakeServer(const std::string& config_json) {
+void DrillTest::MakeServer(const std::string& config_json, std::map<std::string, std::string> env) {
   std::vector<std::string> args;
   if (!config_json.empty()) {
     const auto path = config_dir_.path() / "serve.json";
     std::ofstream(path) << config_json;
     args = {"--config", path.string()};
   }
-  server_ = std::make_unique<e2e::StreamhookServer>(std::move(args));
+  server_ = std::make_unique<e2e::StreamhookServer>(std::move(args), std::move(env));
 }
 
 bool DrillTest::StartServer() {

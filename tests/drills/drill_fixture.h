@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,8 +46,9 @@ class DrillTest : public ::testing::Test {
   // StartStandin(), MakeServer(config_json), StartServer().
   bool StartAll(const std::string& config_json = "");
   bool StartStandin();
-  // Makes (does not start) the server; `config_json`, when not empty, is its --config file.
-  void MakeServer(const std::string& config_json);
+  // Makes (does not start) the server; `config_json`, when not empty, is its --config file, and
+  // `env` is added to its environment.
+  void MakeServer(const std::string& config_json, std::map<std::string, std::string> env = {});
   // Starts the server made by MakeServer, creates a source (write_key()) and an active connector to
   // the stand-in.
   bool StartServer();

@@ -44,6 +44,11 @@ std::optional<int> ListeningPort(const std::string& log, size_t from) {
   return port;
 }
 
+std::map<std::string, std::string> Environment(std::map<std::string, std::string> extra) {
+  extra["STREAMHOOK_ADMIN_TOKEN"] = std::string(kAdminToken);
+  return extra;
+}
+
 std::string Tail(const std::string& text, size_t max_bytes) {
   return text.size() <= max_bytes ? text : "..." + text.substr(text.size() - max_bytes);
 }
@@ -56,10 +61,12 @@ HttpReply OneCall(int port, std::string_view method, std::string_view target, st
 
 }  // namespace
 
-StreamhookServer::StreamhookServer(std::vector<std::string> extra_args)
+StreamhookServer::StreamhookServer(std::vector<std::string> extra_args,
+                                   std::map<std::string, std::string> extra_env)
     : data_dir_(dir_.path() / "data"),
       log_path_(dir_.path() / "server.log"),
-      extra_args_(std::move(extra_args)) {}
+      extra_args_(std::move(extra_args)),
+      extra_env_(std::move(extra_env)) {}
 
 StreamhookServer::~StreamhookServer() {
   if (process_) process_->Stop();
@@ -82,9 +89,7 @@ bool StreamhookServer::Start() {
   ++starts_;
   // A port freed by a killed server can take a moment to bind again: retry a few times.
   for (int attempt = 0; attempt < 20; ++attempt) {
-    process_ = std::make_unique<ChildProcess>(
-        argv, std::map<std::string, std::string>{{"STREAMHOOK_ADMIN_TOKEN", std::string(kAdminToken)}},
-        log_path_);
+    process_ = std::make_unique<ChildProcess>(argv, Environment(extra_env_), log_path_);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline) {
       const std::string log = Log();

@@ -35,8 +35,9 @@ inline constexpr std::string_view kAdminToken = "e2e-admin-token-0123456789abcde
 // One `streamhook serve` process over a data directory that outlives it (for restarts).
 class StreamhookServer {
  public:
-  // `extra_args` go after `serve --listen ... --data-dir ...`.
-  explicit StreamhookServer(std::vector<std::string> extra_args = {});
+  // `extra_args` go after `serve --listen ... --data-dir ...`; `extra_env` is added to its environment.
+  explicit StreamhookServer(std::vector<std::string> extra_args = {},
+                            std::map<std::string, std::string> extra_env = {});
   ~StreamhookServer();
 
   // Starts the binary and waits (up to 60 s) for "streamhook listening on port N". The first start
@@ -72,6 +73,7 @@ class StreamhookServer {
   std::filesystem::path data_dir_;
   std::filesystem::path log_path_;
   std::vector<std::string> extra_args_;
+  std::map<std::string, std::string> extra_env_;
   std::unique_ptr<testing::ChildProcess> process_;
   int port_ = 0;
   int starts_ = 0;
