@@ -67,7 +67,7 @@ void ShardMapRefresher::Load() {
   last_load_ = Clock::now();
   const uint64_t generation = generation_;
   auto back = [this, alive = std::weak_ptr<bool>(alive_)](auto fn) {
-    return [this, alive, fn = std::move(fn), strand = strand_](auto result) mutable {
+    return [alive, fn = std::move(fn), strand = strand_](auto result) mutable {
       asio::post(strand, [alive, fn = std::move(fn), result = std::move(result)]() mutable {
         if (!alive.expired()) fn(std::move(result));
       });
