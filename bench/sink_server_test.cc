@@ -49,9 +49,14 @@ TEST(SinkServer, AnswersKinesisClientOverTlsAndCounts) {
   EXPECT_EQ(summary->open_shard_count, 4);
   EXPECT_EQ(summary->max_record_size_kib, 1024);
 
+  // PutRecordsEntry only points at its bytes: they must outlive the calls.
+  std::vector<std::string> data, keys;
+  for (int i = 0; i < 500; ++i) {
+    data.push_back("event " + std::to_string(i));
+    keys.push_back("user-" + std::to_string(i));
+  }
   std::vector<aws::PutRecordsEntry> records;
-  for (int i = 0; i < 500; ++i)
-    records.push_back({"event " + std::to_string(i), "user-" + std::to_string(i), ""});
+  for (int i = 0; i < 500; ++i) records.push_back({data[i], keys[i], ""});
   for (int call = 0; call < 3; ++call) {
     auto put = aws::RunToCompletion<aws::PutRecordsOutput>(io, [&](auto done) {
       (*client)->PutRecords("events", records, aws::StreamLimits{}, std::move(done));
