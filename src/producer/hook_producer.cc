@@ -16,10 +16,12 @@ HookProducer::HookProducer(Strand strand, HookProducerOptions options, ClientSou
       dead_letters_(dead_letters),
       done_(std::move(done)),
       metrics_(metrics),
-      refresher_(strand_, options_.stream, clients_, options_.shard_map, [this] {
-        ++metrics_->shard_map_loads;
-        Repredict();
-      }) {
+      refresher_(strand_, options_.stream, clients_, options_.shard_map,
+                 [this] {
+                   ++metrics_->shard_map_loads;
+                   Repredict();
+                 }),
+      timer_(strand_) {
   if (options_.shard_aware) {
     // On the strand, like every other use of the client.
     asio::post(strand_, [this, alive = std::weak_ptr<bool>(alive_)] {
@@ -43,7 +45,7 @@ HookProducer::ShardQueue& HookProducer::QueueFor(const std::string& shard_id) {
     settings.cap = options_.shard_rate;
     // The unknown queue spans every shard: no budget of its own until throttled.
     settings.on_demand = settings.on_demand || shard_id.empty() || refresher_.on_demand();
-    slot = std::make_unique<ShardQueue>(strand_, shard_id, settings);
+    slot = std::make_unique<ShardQueue>(shard_id, settings);
   }
   return *slot;
 }
@@ -58,7 +60,7 @@ void HookProducer::MakeReady(KeyQueue& key, bool front, bool waited, bool send) 
   ShardQueue& queue = QueueFor(key.shard);
   const auto now = Clock::now();
   const auto since = waited ? now - std::chrono::milliseconds(options_.batch.linger_ms) : now;
-  if (queue.ready.empty() || since < queue.oldest) queue.oldest = since;
+  if (ready_keys_ == 0 || since < oldest_) oldest_ = since;
   if (front) {
     queue.ready.push_front(&key);
   } else {
@@ -67,7 +69,10 @@ void HookProducer::MakeReady(KeyQueue& key, bool front, bool waited, bool send) 
   key.ready = true;
   queue.counts.records += key.records.size();
   queue.counts.bytes += key.bytes;
-  if (send) MaybeSend(queue);
+  ++ready_keys_;
+  ready_.records += key.records.size();
+  ready_.bytes += key.bytes;
+  if (send) MaybeSend();
 }
 
 void HookProducer::Repredict() {
@@ -80,12 +85,15 @@ void HookProducer::Repredict() {
     queue->ready.clear();
     queue->counts = {};
   }
+  ready_keys_ = 0;
+  ready_ = {};
+  // Answers for a dropped shard find no limiter, which is harmless.
   for (auto it = shards_.begin(); it != shards_.end();) {
     const bool known = it->first.empty() || refresher_.map().Contains(it->first);
-    it = !known && it->second->in_flight == 0 ? shards_.erase(it) : std::next(it);
+    it = !known ? shards_.erase(it) : std::next(it);
   }
   for (KeyQueue* key : ready) MakeReady(*key, false, false, false);
-  SendAll();
+  MaybeSend();
 }
 
 void HookProducer::Settle(const std::vector<BatchEntry>& entries, bool delivered) {
@@ -113,7 +121,7 @@ void HookProducer::Settle(const std::vector<BatchEntry>& entries, bool delivered
       keys_.erase(it);
     }
   }
-  SendAll();
+  MaybeSend();
 }
 
 void HookProducer::Finish(const OutgoingRecord& record) {
@@ -139,7 +147,9 @@ void HookProducer::Add(OutgoingRecord record) {
     ShardQueue& queue = QueueFor(key.shard);
     queue.counts.records += 1;
     queue.counts.bytes += size;
-    MaybeSend(queue);
+    ready_.records += 1;
+    ready_.bytes += size;
+    MaybeSend();
   } else if (CanBeReady(key)) {
     MakeReady(key, false);
   }
@@ -176,75 +186,11 @@ void HookProducer::DeadLetterAll(std::vector<OutgoingRecord> records, const std:
   for (const auto& r : records) Finish(r);
 }
 
-BatchLimits HookProducer::LimitsFor(const ShardQueue& queue) const {
-  BatchLimits limits;
-  limits.max_entries = static_cast<size_t>(std::clamp<int64_t>(
-      options_.batch.max_records, 1, static_cast<int64_t>(aws::kMaxRecordsPerPutRecords)));
-  limits.max_bytes = std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
-  limits.preserve_key_order = options_.preserve_key_order;
-  if (options_.aggregation.enabled) {
-    limits.aggregate_max_bytes = std::min(options_.aggregation.max_bytes, options_.limits.max_record_bytes);
-    // Keys share a packed record only when they are known to share its shard.
-    limits.aggregate_across_keys = !queue.shard_id.empty();
-  }
-  return limits;
-}
-
-void HookProducer::MaybeSend(ShardQueue& queue) {
-  const int max_calls = std::max(1, queue.shard_id.empty() ? options_.lanes : options_.requests_per_shard);
-  while (!paused_ && !queue.ready.empty() && queue.in_flight < max_calls) {
-    const auto now = Clock::now();
-    BatchLimits limits = LimitsFor(queue);
-    const bool full = queue.ready.size() >= limits.max_entries || queue.counts.bytes >= limits.max_bytes ||
-                      (!limits.preserve_key_order && limits.aggregate_max_bytes == 0 &&
-                       queue.counts.records >= limits.max_entries);
-    const auto linger = std::chrono::milliseconds(options_.batch.linger_ms);
-    if (!full && !flushing_ && now - queue.oldest < linger) return ArmTimer(queue, queue.oldest + linger);
-    const int64_t head = WireSize(queue.ready.front()->records.front());
-    const auto wait = queue.limiter.TimeUntil(1, head, now);
-    if (wait > Clock::duration::zero()) {
-      if (now + wait < queue.timer_at) ++metrics_->limiter_waits;  // a new wait, not the same one again
-      return ArmTimer(queue, now + wait);
-    }
-    const auto budget = queue.limiter.Available(now);
-    limits.max_entries =
-        static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(limits.max_entries), budget.records));
-    limits.max_bytes = std::min(limits.max_bytes, std::max(budget.bytes, head));
-    std::vector<BatchEntry> entries = TakeBatch(queue.ready, queue.counts, limits);
-    if (entries.empty()) return;  // cannot happen with a ready key; never send an empty request
-    if (!queue.ready.empty()) queue.oldest = now;
-    int64_t bytes = 0;
-    for (const auto& e : entries) bytes += e.wire_bytes();
-    queue.limiter.Consume(static_cast<int64_t>(entries.size()), bytes, now);
-    Send(queue, std::move(entries));
-  }
-}
-
-void HookProducer::ArmTimer(ShardQueue& queue, Clock::time_point at) {
-  if (at >= queue.timer_at) return;  // already due earlier
-  queue.timer_at = at;
-  queue.timer.expires_at(at);
-  queue.timer.async_wait(
-      [this, alive = std::weak_ptr<bool>(alive_), id = queue.shard_id](const boost::system::error_code& ec) {
-        if (alive.expired() || ec) return;
-        auto it = shards_.find(id);
-        if (it == shards_.end()) return;
-        it->second->timer_at = Clock::time_point::max();
-        MaybeSend(*it->second);
-      });
-}
-
 void HookProducer::SetPaused(bool paused) {
   if (paused_ == paused) return;
   paused_ = paused;
   if (paused) return;
-  SendAll();
-}
-
-void HookProducer::SendAll() {
-  std::vector<ShardQueue*> queues;
-  for (auto& [id, queue] : shards_) queues.push_back(queue.get());
-  for (ShardQueue* queue : queues) MaybeSend(*queue);
+  MaybeSend();
 }
 
 void HookProducer::Update(const std::string& stream, const config::BatchSettings& batch,
@@ -255,7 +201,7 @@ void HookProducer::Update(const std::string& stream, const config::BatchSettings
     options_.stream = stream;
     refresher_.SetStream(stream);  // re-predicts every ready key (to the unknown queue)
   }
-  SendAll();
+  MaybeSend();
 }
 
 void HookProducer::SetDeliveryOptions(const AggregationOptions& aggregation, int64_t record_ttl_ms,
@@ -264,7 +210,7 @@ void HookProducer::SetDeliveryOptions(const AggregationOptions& aggregation, int
   options_.record_ttl_ms = record_ttl_ms;
   options_.shard_rate = rate;
   for (auto& [id, queue] : shards_) queue->limiter.SetCap(rate);
-  SendAll();
+  MaybeSend();
 }
 
 int64_t HookProducer::shard_rate(const std::string& shard_id) {
@@ -274,7 +220,7 @@ int64_t HookProducer::shard_rate(const std::string& shard_id) {
 
 void HookProducer::FlushAll() {
   flushing_ = true;
-  SendAll();
+  MaybeSend();
 }
 
 }  // namespace streamhook::producer

@@ -1,4 +1,5 @@
-// HookProducer: turns one hook's records into PutRecords calls on its stream, shard by shard.
+// HookProducer: turns one hook's records into PutRecords calls on its stream, each call carrying the
+// ready records of many shards.
 //
 // Design (after the KPL's aggregator, limiter, shard map and retrier, with adaptive rates):
 //  - Records wait in a queue per partition key, in accepted order (send_batch.h). A key whose next
@@ -6,10 +7,15 @@
 //    stream's ShardMap (ListShards, refreshed every minute and whenever a result shows a shard
 //    we did not predict; shard_map_refresher.h). Until the map is loaded, every key uses one
 //    "unknown" queue.
-//  - Each shard queue sends its own batches, within a ShardLimiter (token buckets for records/s
-//    and bytes/s that halve on ProvisionedThroughputExceeded and recover gradually), so a hot
-//    key slows only its own shard. A shard sends when its batch is full (records or bytes) or
-//    its oldest ready key waited lingerMs, with up to `requests_per_shard` calls in flight.
+//  - A collector sends for the whole hook: when the ready records of all shards fill a batch
+//    (records or bytes), the oldest ready key waited lingerMs, or on FlushAll, it builds ONE
+//    PutRecords from many shards' ready lists (round robin), each shard giving what its
+//    ShardLimiter allows now (token buckets for records/s and bytes/s that halve on
+//    ProvisionedThroughputExceeded and recover gradually), so a hot key slows only its own
+//    shard while calls stay full. Up to `lanes` calls are in flight per hook. A batch cut short by
+//    the limiters leaves the rest to wait lingerMs, so a backlog does not turn into a stream of
+//    one-record calls as tokens trickle in. The answer is accounted record by record: each
+//    record's success or throttle goes to the limiter of the shard it was taken from.
 //  - Per-key order: a key has at most one Kinesis record in flight and is not ready again until
 //    that record is acknowledged (failed records go back to the front of their key), so a key's
 //    records reach Kinesis in accepted order, also across retries. The price, one record per key
@@ -64,14 +70,15 @@ struct HookProducerOptions {
   std::string stream;
   config::BatchSettings batch;
   aws::StreamLimits limits;
-  int lanes = 8;  // calls in flight from the "unknown" queue (before the shard map is loaded)
+  int lanes = 8;  // PutRecords calls in flight per hook (all shards together)
   BackoffPolicy retry_backoff{std::chrono::milliseconds(100), std::chrono::milliseconds(10000)};
   BackoffPolicy stream_error_backoff{std::chrono::milliseconds(1000), std::chrono::milliseconds(30000)};
 
   AggregationOptions aggregation;  // config::Hook::aggregation
   int64_t record_ttl_ms = 0;       // config::Hook::record_ttl_ms; 0: retried for ever
   ShardRateSettings shard_rate;    // config::Hook::shard_rate: the per-shard cap
-  int requests_per_shard = 2;      // calls in flight per shard
+  // Unused since calls carry many shards (`lanes` caps the hook's calls); kept for callers.
+  int requests_per_shard = 2;
   // Off only for comparison: then a key's records may be in flight together (and reordered).
   bool preserve_key_order = true;
   // Off: every record goes through the "unknown" queue (no shard map, no per-shard limits).
@@ -129,24 +136,31 @@ class HookProducer {
   bool CanBeReady(const KeyQueue& key) const;
   // Puts the key in its shard's ready list. `waited`: its records already waited a round trip
   // (acknowledged or retried key), so they need not linger again. `send`: try sending at once
-  // (off while many keys are made ready together, so they share a batch; SendAll follows).
+  // (off while many keys are made ready together, so they share a batch; MaybeSend follows).
   void MakeReady(KeyQueue& key, bool front, bool waited = false, bool send = true);
   void Repredict();
   // Acknowledged (delivered: done is called) or given up: frees their keys for the next records.
   void Settle(const std::vector<BatchEntry>& entries, bool delivered);
-  void SendAll();
   ShardQueue& QueueFor(const std::string& shard_id);
-  void MaybeSend(ShardQueue& shard);
-  void ArmTimer(ShardQueue& shard, Clock::time_point at);
-  BatchLimits LimitsFor(const ShardQueue& shard) const;
   void Finish(const OutgoingRecord& record);
   void DeadLetterAll(std::vector<OutgoingRecord> records, const std::string& reason);
 
+  // The collector (hook_producer_collect.cc).
+  struct Collected;
+  // Sends calls while one is due and a slot is free; otherwise arms the timer for when one is.
+  void MaybeSend();
+  // One call's entries from the ready lists of many shards, within the limiters and `limits`.
+  Collected Collect(const BatchLimits& limits, Clock::time_point now);
+  void ArmTimer(Clock::time_point at);
+  BatchLimits LimitsFor(const ShardQueue& shard) const;
+  BatchLimits CallLimits() const;
+
   // Sending and results (hook_producer_send.cc).
-  void Send(ShardQueue& shard, std::vector<BatchEntry> entries);
+  void Send(std::vector<BatchEntry> entries, std::vector<std::string> shards);
   void OnResult(std::shared_ptr<Call> call, aws::AwsResult<aws::PutRecordsOutput> result);
   void RetryLater(std::vector<BatchEntry> failed, std::chrono::milliseconds delay);
   void Requeue(std::vector<BatchEntry> failed);
+  // Slows the limiter of `shard_id` (or, for the unknown queue, of the shard the message names).
   void OnThrottled(const std::string& shard_id, const std::string& message);
 
   Strand strand_;
@@ -160,6 +174,16 @@ class HookProducer {
   std::map<std::string, std::unique_ptr<ShardQueue>> shards_;  // "" is the unknown queue
   std::mt19937_64 rng_{std::random_device{}()};
   size_t pending_ = 0;
+  // What all ready lists hold, for the collector's "batch full" test.
+  size_t ready_keys_ = 0;
+  ReadyCounts ready_;
+  Clock::time_point oldest_;         // when the ready lists last became non-empty (or were last cut short)
+  Clock::time_point hold_until_;     // a batch was cut short by the limiters: "full" waits till then
+  Clock::time_point blocked_until_;  // no ready shard had a token: the collector waits till then
+  int in_flight_ = 0;                // PutRecords calls
+  std::string cursor_;               // the shard the last batch ended on (round robin)
+  boost::asio::steady_timer timer_;  // linger or token wait
+  Clock::time_point timer_at_ = Clock::time_point::max();
   bool paused_ = false;
   bool flushing_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // callbacks check it after destruction

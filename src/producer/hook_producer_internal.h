@@ -1,8 +1,7 @@
-// HookProducer's per-shard queue and in-flight call, shared by hook_producer.cc and
-// hook_producer_send.cc only.
+// HookProducer's per-shard queue, collected batch and in-flight call, shared by hook_producer.cc,
+// hook_producer_collect.cc and hook_producer_send.cc only.
 #pragma once
 
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <deque>
 #include <string>
@@ -13,22 +12,26 @@
 namespace streamhook::producer {
 
 struct HookProducer::ShardQueue {
-  ShardQueue(Strand& strand, std::string id, const ShardLimiterSettings& settings)
-      : shard_id(std::move(id)), limiter(settings, Clock::now()), timer(strand) {}
+  ShardQueue(std::string id, const ShardLimiterSettings& settings)
+      : shard_id(std::move(id)), limiter(settings, Clock::now()) {}
 
   std::string shard_id;         // "" for the unknown queue
   std::deque<KeyQueue*> ready;  // keys whose next record may go, oldest turn first
   ReadyCounts counts;           // records and bytes queued behind `ready`
-  Clock::time_point oldest;     // when `ready` last became non-empty (or was last sent from)
-  int in_flight = 0;            // PutRecords calls
   ShardLimiter limiter;
-  boost::asio::steady_timer timer;  // linger or token wait
-  Clock::time_point timer_at = Clock::time_point::max();
+};
+
+struct HookProducer::Collected {
+  std::vector<BatchEntry> entries;
+  std::vector<std::string> shards;                // the queue each entry was taken from
+  bool full = false;                              // stopped by the batch's records or bytes
+  bool limited = false;                           // a shard kept ready records for want of tokens
+  Clock::duration wait = Clock::duration::max();  // until the first skipped shard has a token
 };
 
 struct HookProducer::Call {
-  std::string shard_id;  // the queue it was sent from
   std::vector<BatchEntry> entries;
+  std::vector<std::string> shards;  // the queue each entry was taken from ("" unknown)
   Clock::time_point sent;
 };
 

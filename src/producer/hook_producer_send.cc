@@ -1,8 +1,10 @@
-// HookProducer: sending a shard's batch, and what its answer does to the records, the keys, the
-// shard's limiter and the shard map.
+// HookProducer: sending a collected batch (records of many shards), and what its answer does to the
+// records, the keys, each shard's limiter and the shard map.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <map>
+#include <set>
 
 #include "common/time_format.h"
 #include "producer/hook_producer.h"
@@ -25,10 +27,10 @@ std::string ShardInMessage(std::string_view message) {
 
 }  // namespace
 
-void HookProducer::Send(ShardQueue& queue, std::vector<BatchEntry> entries) {
+void HookProducer::Send(std::vector<BatchEntry> entries, std::vector<std::string> shards) {
   auto call = std::make_shared<Call>();
-  call->shard_id = queue.shard_id;
   call->entries = std::move(entries);
+  call->shards = std::move(shards);
   auto client = clients_();
   if (!client) {
     metrics_->SetError("no Kinesis connector configured");
@@ -46,7 +48,7 @@ void HookProducer::Send(ShardQueue& queue, std::vector<BatchEntry> entries) {
     if (!entry.aggregated.empty()) ++aggregated;
     request.push_back({entry.data(), entry.partition_key(), ""});
   }
-  ++queue.in_flight;
+  ++in_flight_;
   ++metrics_->put_records_calls;
   metrics_->records_sent += users;
   metrics_->kinesis_records_sent += request.size();
@@ -66,8 +68,7 @@ void HookProducer::Send(ShardQueue& queue, std::vector<BatchEntry> entries) {
 void HookProducer::OnResult(std::shared_ptr<Call> call, aws::AwsResult<aws::PutRecordsOutput> result) {
   metrics_->put_records_latency.Observe(
       std::chrono::duration<double, std::milli>(Clock::now() - call->sent).count());
-  auto queue_it = shards_.find(call->shard_id);
-  if (queue_it != shards_.end()) --queue_it->second->in_flight;
+  --in_flight_;
   const int attempts = call->entries.front().records.front().attempts;
   if (!result.ok()) {
     const aws::AwsError& error = result.error();
@@ -87,7 +88,17 @@ void HookProducer::OnResult(std::shared_ptr<Call> call, aws::AwsResult<aws::PutR
       }
       DeadLetterAll(std::move(records), error.ToString());
     } else {
-      if (error.type == kThrottled) OnThrottled(call->shard_id, error.message);
+      if (error.type == kThrottled) {
+        // The whole call refused: the shard it names, else every shard it carried.
+        ++metrics_->shard_throttles;
+        const std::string named = ShardInMessage(error.message);
+        if (shards_.contains(named)) {
+          OnThrottled(named, error.message);
+        } else {
+          std::set<std::string> carried(call->shards.begin(), call->shards.end());
+          for (const auto& id : carried) OnThrottled(id, error.message);
+        }
+      }
       if (!error.retryable) refresher_.RequestRefresh();  // the stream may have been recreated
       RetryLater(std::move(call->entries), error.retryable
                                                ? options_.retry_backoff.Delay(attempts - 1, rng_)
@@ -100,24 +111,30 @@ void HookProducer::OnResult(std::shared_ptr<Call> call, aws::AwsResult<aws::PutR
     }
     std::vector<BatchEntry> delivered, failed;
     bool mispredicted = false;
-    std::string throttle_message;
+    // Each throttled record slows the shard it was taken for, once per answer.
+    std::map<std::string, std::string> throttled;
     for (size_t i = 0; i < call->entries.size(); ++i) {
       const aws::PutRecordsResultEntry& answer = result->records[i];
+      const std::string& shard_id = call->shards[i];
       if (answer.ok()) {
         // A shard we did not predict: the map is stale (a reshard) or was not loaded yet.
-        if ((!call->shard_id.empty() && answer.shard_id != call->shard_id) ||
+        if ((!shard_id.empty() && answer.shard_id != shard_id) ||
             (refresher_.map().loaded() && !refresher_.map().Contains(answer.shard_id))) {
           mispredicted = true;
         }
         delivered.push_back(std::move(call->entries[i]));
       } else {
         metrics_->records_failed += call->entries[i].records.size();
-        if (answer.error_code == kThrottled)
-          throttle_message = answer.error_message.empty() ? " " : answer.error_message;
+        if (answer.error_code == kThrottled) {
+          // From the unknown queue: the shard the message names, when we know it.
+          const std::string named = shard_id.empty() ? ShardInMessage(answer.error_message) : "";
+          throttled.try_emplace(shards_.contains(named) ? named : shard_id, answer.error_message);
+        }
         failed.push_back(std::move(call->entries[i]));
       }
     }
-    if (!throttle_message.empty()) OnThrottled(call->shard_id, throttle_message);
+    if (!throttled.empty()) ++metrics_->shard_throttles;
+    for (const auto& [id, message] : throttled) OnThrottled(id, message);
     if (mispredicted) {
       ++metrics_->shard_mispredictions;
       refresher_.RequestRefresh();
@@ -127,13 +144,10 @@ void HookProducer::OnResult(std::shared_ptr<Call> call, aws::AwsResult<aws::PutR
       RetryLater(std::move(failed), options_.retry_backoff.Delay(attempts - 1, rng_));
     }
   }
-  // The call's slot is free; the queue may have been dropped by a new shard map meanwhile.
-  queue_it = shards_.find(call->shard_id);
-  if (queue_it != shards_.end()) MaybeSend(*queue_it->second);
+  MaybeSend();  // the call's slot is free
 }
 
 void HookProducer::OnThrottled(const std::string& shard_id, const std::string& message) {
-  ++metrics_->shard_throttles;
   std::string id = shard_id;
   if (id.empty()) {
     // From the unknown queue: slow the shard named in the message if we know it, else the queue.
@@ -191,6 +205,8 @@ void HookProducer::Requeue(std::vector<BatchEntry> failed) {
         ShardQueue& queue = QueueFor(key.shard);
         queue.counts.records += 1;
         queue.counts.bytes += size;
+        ready_.records += 1;
+        ready_.bytes += size;
       }
       key.records.push_front(std::move(*r));
       if (touched.empty() || touched.back() != &key) touched.push_back(&key);
@@ -200,7 +216,7 @@ void HookProducer::Requeue(std::vector<BatchEntry> failed) {
   for (auto it = touched.rbegin(); it != touched.rend(); ++it) {
     if (CanBeReady(**it)) MakeReady(**it, true, true, false);
   }
-  SendAll();
+  MaybeSend();
 }
 
 }  // namespace streamhook::producer

@@ -1,8 +1,9 @@
 // The queues HookProducer sends from, and how one PutRecords batch is taken from them.
 //
 // Records wait in a queue per partition key, in accepted order. A key whose next record may be
-// sent is "ready" and sits in the ready list of the shard it is predicted to land on. A batch is
-// taken from the front of one shard's ready list. With key order preserved, a key gives at most
+// sent is "ready" and sits in the ready list of the shard it is predicted to land on. TakeBatch
+// takes one shard's share of a call from the front of its ready list (the producer's collector
+// gathers the shares of many shards into one PutRecords). With key order preserved, a key gives at most
 // one Kinesis record to a batch (its head, or with aggregation a run of its consecutive records
 // packed together) and then stays out of the ready lists until that record is acknowledged:
 // PutRecords may store a key's later record while failing an earlier one, so that is the only
