@@ -72,8 +72,8 @@ Result<std::vector<std::string>> DecodeStrings(const std::string& json) {
   return values;
 }
 
-Result<std::optional<KinesisConnector>> ReadConnector(SqliteDb& db, const SecretBox& box) {
-  Result<SqliteStatement> select = db.Prepare(
+Result<std::optional<KinesisConnector>> ReadConnector(sqlite::SqliteDb& db, const SecretBox& box) {
+  Result<sqlite::SqliteStatement> select = db.Prepare(
       "SELECT region, access_key_id, secret_access_key_sealed, endpoint, ca_file, active, updated_at_ms, "
       "role_arn, external_id FROM connector WHERE id = 1");
   if (!select.ok()) return select.status();
@@ -95,8 +95,8 @@ Result<std::optional<KinesisConnector>> ReadConnector(SqliteDb& db, const Secret
   return std::optional<KinesisConnector>(std::move(connector));
 }
 
-Result<std::vector<Hook>> ReadHooks(SqliteDb& db) {
-  Result<SqliteStatement> select = db.Prepare(
+Result<std::vector<Hook>> ReadHooks(sqlite::SqliteDb& db) {
+  Result<sqlite::SqliteStatement> select = db.Prepare(
       "SELECT id, name, stream_name, triggers, event_codes, payload_format, partition_key, max_records, "
       "max_bytes, linger_ms, enabled, created_at_ms, updated_at_ms, aggregation_enabled, "
       "aggregation_max_bytes, "
@@ -138,8 +138,8 @@ Result<std::vector<Hook>> ReadHooks(SqliteDb& db) {
   return hooks;
 }
 
-Result<std::vector<Source>> ReadSources(SqliteDb& db, const SecretBox& box) {
-  Result<SqliteStatement> select = db.Prepare(
+Result<std::vector<Source>> ReadSources(sqlite::SqliteDb& db, const SecretBox& box) {
+  Result<sqlite::SqliteStatement> select = db.Prepare(
       "SELECT id, name, write_key_sealed, created_at_ms FROM sources ORDER BY created_at_ms, rowid");
   if (!select.ok()) return select.status();
   std::vector<Source> sources;
@@ -159,8 +159,8 @@ Result<std::vector<Source>> ReadSources(SqliteDb& db, const SecretBox& box) {
   return sources;
 }
 
-Result<std::optional<std::string>> ReadMeta(SqliteDb& db, std::string_view key) {
-  Result<SqliteStatement> select = db.Prepare("SELECT value FROM meta WHERE key = ?1");
+Result<std::optional<std::string>> ReadMeta(sqlite::SqliteDb& db, std::string_view key) {
+  Result<sqlite::SqliteStatement> select = db.Prepare("SELECT value FROM meta WHERE key = ?1");
   if (!select.ok()) return select.status();
   select->BindText(1, key);
   Result<bool> row = select->Step();
@@ -170,7 +170,7 @@ Result<std::optional<std::string>> ReadMeta(SqliteDb& db, std::string_view key) 
 }
 
 // Runs a one-row UPDATE/DELETE and turns "no row matched" into NotFound.
-Status RunOnExistingRow(SqliteDb& db, SqliteStatement& statement, std::string what) {
+Status RunOnExistingRow(sqlite::SqliteDb& db, sqlite::SqliteStatement& statement, std::string what) {
   Status run = statement.Run();
   if (!run.ok()) return run;
   if (db.ChangedRows() == 0) return Status::NotFound(std::move(what));
@@ -179,7 +179,7 @@ Status RunOnExistingRow(SqliteDb& db, SqliteStatement& statement, std::string wh
 
 }  // namespace
 
-Result<std::shared_ptr<const ConfigSnapshot>> ReadSnapshotRows(SqliteDb& db, const SecretBox& box) {
+Result<std::shared_ptr<const ConfigSnapshot>> ReadSnapshotRows(sqlite::SqliteDb& db, const SecretBox& box) {
   Result<std::optional<std::string>> revision = ReadMeta(db, "revision");
   if (!revision.ok()) return revision.status();
   Result<std::optional<KinesisConnector>> connector = ReadConnector(db, box);
@@ -199,11 +199,11 @@ Result<std::shared_ptr<const ConfigSnapshot>> ReadSnapshotRows(SqliteDb& db, con
                                                 std::move(hooks).value(), std::move(sources).value());
 }
 
-Status BumpRevision(SqliteDb& db) {
+Status BumpRevision(sqlite::SqliteDb& db) {
   return db.Exec("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'revision'");
 }
 
-Status CheckMasterKey(SqliteDb& db, const SecretBox& box) {
+Status CheckMasterKey(sqlite::SqliteDb& db, const SecretBox& box) {
   Result<std::optional<std::string>> stored = ReadMeta(db, "master_key_check");
   if (!stored.ok()) return stored.status();
   if (stored->has_value()) {
@@ -215,17 +215,17 @@ Status CheckMasterKey(SqliteDb& db, const SecretBox& box) {
   }
   Result<std::string> sealed = box.Seal(kCheckPlaintext, kCheckContext);
   if (!sealed.ok()) return sealed.status();
-  Result<SqliteStatement> insert =
+  Result<sqlite::SqliteStatement> insert =
       db.Prepare("INSERT INTO meta (key, value) VALUES ('master_key_check', ?1)");
   if (!insert.ok()) return insert.status();
   insert->BindText(1, *sealed);
   return insert->Run();
 }
 
-Status WriteConnectorRow(SqliteDb& db, const SecretBox& box, const KinesisConnector& connector) {
+Status WriteConnectorRow(sqlite::SqliteDb& db, const SecretBox& box, const KinesisConnector& connector) {
   Result<std::string> sealed = box.Seal(connector.secret_access_key, kConnectorSecretContext);
   if (!sealed.ok()) return sealed.status();
-  Result<SqliteStatement> upsert = db.Prepare(
+  Result<sqlite::SqliteStatement> upsert = db.Prepare(
       "INSERT OR REPLACE INTO connector (id, region, access_key_id, secret_access_key_sealed, endpoint, "
       "ca_file, active, updated_at_ms, role_arn, external_id) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
       "?9)");
@@ -245,7 +245,7 @@ Status WriteConnectorRow(SqliteDb& db, const SecretBox& box, const KinesisConnec
 namespace {
 
 // Binds what INSERT and UPDATE share: ?1 the id, ?2..?17 the columns an update may change.
-void BindHookColumns(SqliteStatement& statement, const Hook& hook) {
+void BindHookColumns(sqlite::SqliteStatement& statement, const Hook& hook) {
   statement.BindText(1, hook.id);
   statement.BindText(2, hook.name);
   statement.BindText(3, hook.stream_name);
@@ -267,8 +267,8 @@ void BindHookColumns(SqliteStatement& statement, const Hook& hook) {
 
 }  // namespace
 
-Status InsertHookRow(SqliteDb& db, const Hook& hook) {
-  Result<SqliteStatement> insert = db.Prepare(
+Status InsertHookRow(sqlite::SqliteDb& db, const Hook& hook) {
+  Result<sqlite::SqliteStatement> insert = db.Prepare(
       "INSERT INTO hooks (id, name, stream_name, triggers, event_codes, payload_format, partition_key, "
       "max_records, max_bytes, linger_ms, enabled, updated_at_ms, aggregation_enabled, "
       "aggregation_max_bytes, "
@@ -283,8 +283,8 @@ Status InsertHookRow(SqliteDb& db, const Hook& hook) {
   return run;
 }
 
-Status UpdateHookRow(SqliteDb& db, const Hook& hook) {
-  Result<SqliteStatement> update = db.Prepare(
+Status UpdateHookRow(sqlite::SqliteDb& db, const Hook& hook) {
+  Result<sqlite::SqliteStatement> update = db.Prepare(
       "UPDATE hooks SET name = ?2, stream_name = ?3, triggers = ?4, event_codes = ?5, payload_format = ?6, "
       "partition_key = ?7, max_records = ?8, max_bytes = ?9, linger_ms = ?10, enabled = ?11, "
       "updated_at_ms = ?12, aggregation_enabled = ?13, aggregation_max_bytes = ?14, record_ttl_ms = ?15, "
@@ -294,16 +294,16 @@ Status UpdateHookRow(SqliteDb& db, const Hook& hook) {
   return RunOnExistingRow(db, *update, "no hook has id " + hook.id);
 }
 
-Status DeleteHookRow(SqliteDb& db, std::string_view id) {
-  Result<SqliteStatement> del = db.Prepare("DELETE FROM hooks WHERE id = ?1");
+Status DeleteHookRow(sqlite::SqliteDb& db, std::string_view id) {
+  Result<sqlite::SqliteStatement> del = db.Prepare("DELETE FROM hooks WHERE id = ?1");
   if (!del.ok()) return del.status();
   del->BindText(1, id);
   return RunOnExistingRow(db, *del, "no hook has id " + std::string(id));
 }
 
-Status InsertSourceRow(SqliteDb& db, const SecretBox& box, const Source& source) {
+Status InsertSourceRow(sqlite::SqliteDb& db, const SecretBox& box, const Source& source) {
   const std::string digest = box.Digest(source.write_key);
-  Result<SqliteStatement> existing =
+  Result<sqlite::SqliteStatement> existing =
       db.Prepare("SELECT id = ?1, write_key_digest = ?2 FROM sources WHERE id = ?1 OR write_key_digest = ?2");
   if (!existing.ok()) return existing.status();
   existing->BindText(1, source.id);
@@ -317,7 +317,7 @@ Status InsertSourceRow(SqliteDb& db, const SecretBox& box, const Source& source)
   }
   Result<std::string> sealed = box.Seal(source.write_key, SourceWriteKeyContext(source.id));
   if (!sealed.ok()) return sealed.status();
-  Result<SqliteStatement> insert = db.Prepare(
+  Result<sqlite::SqliteStatement> insert = db.Prepare(
       "INSERT INTO sources (id, name, write_key_sealed, write_key_digest, created_at_ms) "
       "VALUES (?1, ?2, ?3, ?4, ?5)");
   if (!insert.ok()) return insert.status();
@@ -329,8 +329,8 @@ Status InsertSourceRow(SqliteDb& db, const SecretBox& box, const Source& source)
   return insert->Run();
 }
 
-Status DeleteSourceRow(SqliteDb& db, std::string_view id) {
-  Result<SqliteStatement> del = db.Prepare("DELETE FROM sources WHERE id = ?1");
+Status DeleteSourceRow(sqlite::SqliteDb& db, std::string_view id) {
+  Result<sqlite::SqliteStatement> del = db.Prepare("DELETE FROM sources WHERE id = ?1");
   if (!del.ok()) return del.status();
   del->BindText(1, id);
   return RunOnExistingRow(db, *del, "no source has id " + std::string(id));

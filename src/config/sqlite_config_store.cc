@@ -15,7 +15,7 @@ Result<std::unique_ptr<SqliteConfigStore>> SqliteConfigStore::Open(const std::fi
   std::filesystem::create_directories(data_dir, ec);
   if (ec) return Status::IoError("cannot create data directory " + data_dir.string() + ": " + ec.message());
   const std::filesystem::path path = data_dir / kConfigDbFile;
-  Result<SqliteDb> db = SqliteDb::Open(path);
+  Result<sqlite::SqliteDb> db = sqlite::SqliteDb::Open(path);
   if (!db.ok()) return db.status();
   Status migrated = MigrateSchema(*db);
   if (!migrated.ok()) return migrated;
@@ -27,7 +27,7 @@ Result<std::unique_ptr<SqliteConfigStore>> SqliteConfigStore::Open(const std::fi
       new SqliteConfigStore(std::move(db).value(), std::move(box), std::move(snapshot).value()));
 }
 
-SqliteConfigStore::SqliteConfigStore(SqliteDb db, SecretBox box,
+SqliteConfigStore::SqliteConfigStore(sqlite::SqliteDb db, SecretBox box,
                                      std::shared_ptr<const ConfigSnapshot> initial)
     : db_(std::move(db)), box_(std::move(box)), publisher_(std::move(initial)) {}
 

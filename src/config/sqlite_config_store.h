@@ -12,7 +12,7 @@
 #include "config/config_store.h"
 #include "config/secret_box.h"
 #include "config/snapshot_publisher.h"
-#include "config/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 
 namespace streamhook::config {
 
@@ -45,7 +45,7 @@ class SqliteConfigStore final : public ConfigStore {
   void Unsubscribe(SubscriptionId id) override;
 
  private:
-  SqliteConfigStore(SqliteDb db, SecretBox box, std::shared_ptr<const ConfigSnapshot> initial);
+  SqliteConfigStore(sqlite::SqliteDb db, SecretBox box, std::shared_ptr<const ConfigSnapshot> initial);
 
   // Runs `change` and a revision bump in one transaction, then publishes the new snapshot.
   // Called with mutex_ held.
@@ -53,7 +53,7 @@ class SqliteConfigStore final : public ConfigStore {
 
   // Serializes writers (SQLite connection use and publish order).
   std::mutex mutex_;
-  SqliteDb db_;
+  sqlite::SqliteDb db_;
   const SecretBox box_;
   SnapshotPublisher publisher_;
 };

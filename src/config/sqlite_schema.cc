@@ -70,10 +70,10 @@ int LatestSchemaVersion() {
   return static_cast<int>(kMigrations.size());
 }
 
-Result<int> CurrentSchemaVersion(SqliteDb& db) {
+Result<int> CurrentSchemaVersion(sqlite::SqliteDb& db) {
   Status created = db.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
   if (!created.ok()) return created;
-  Result<SqliteStatement> select = db.Prepare("SELECT version FROM schema_version");
+  Result<sqlite::SqliteStatement> select = db.Prepare("SELECT version FROM schema_version");
   if (!select.ok()) return select.status();
   Result<bool> row = select->Step();
   if (!row.ok()) return row.status();
@@ -81,7 +81,7 @@ Result<int> CurrentSchemaVersion(SqliteDb& db) {
   return static_cast<int>(select->ColumnInt(0));
 }
 
-Status MigrateSchema(SqliteDb& db) {
+Status MigrateSchema(sqlite::SqliteDb& db) {
   Result<int> current = CurrentSchemaVersion(db);
   if (!current.ok()) return current.status();
   if (*current > LatestSchemaVersion()) {

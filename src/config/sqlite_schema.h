@@ -4,7 +4,7 @@
 #pragma once
 
 #include "common/status.h"
-#include "config/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 
 namespace streamhook::config {
 
@@ -13,9 +13,9 @@ int LatestSchemaVersion();
 
 // Brings the database up to LatestSchemaVersion(). InvalidArgument when the file was written by a
 // newer streamhook: downgrades are refused, not guessed at.
-Status MigrateSchema(SqliteDb& db);
+Status MigrateSchema(sqlite::SqliteDb& db);
 
 // The version recorded in schema_version (0 for a new database).
-Result<int> CurrentSchemaVersion(SqliteDb& db);
+Result<int> CurrentSchemaVersion(sqlite::SqliteDb& db);
 
 }  // namespace streamhook::config

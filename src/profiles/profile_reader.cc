@@ -4,16 +4,19 @@
 
 namespace streamhook::profiles {
 
-Result<std::unique_ptr<ProfileReader>> ProfileReader::Create(ProfileDb* db) {
-  auto find = db->Prepare("SELECT profile_id FROM identities WHERE kind = ?1 AND value = ?2");
+Result<std::unique_ptr<ProfileReader>> ProfileReader::Create(sqlite::SqliteDb* db) {
+  auto find =
+      db->Prepare("SELECT profile_id FROM identities WHERE kind = ?1 AND value = ?2", /*reused=*/true);
   if (!find.ok()) return find.status();
-  auto row =
-      db->Prepare("SELECT traits, created_lsn, updated_lsn, updated_at_ms FROM profiles WHERE id = ?1");
+  auto row = db->Prepare("SELECT traits, created_lsn, updated_lsn, updated_at_ms FROM profiles WHERE id = ?1",
+                         /*reused=*/true);
   if (!row.ok()) return row.status();
   auto identities =
-      db->Prepare("SELECT kind, value, lsn FROM identities WHERE profile_id = ?1 ORDER BY lsn, kind, value");
+      db->Prepare("SELECT kind, value, lsn FROM identities WHERE profile_id = ?1 ORDER BY lsn, kind, value",
+                  /*reused=*/true);
   if (!identities.ok()) return identities.status();
-  auto user = db->Prepare("SELECT value FROM identities WHERE profile_id = ?1 AND kind = 'userId'");
+  auto user =
+      db->Prepare("SELECT value FROM identities WHERE profile_id = ?1 AND kind = 'userId'", /*reused=*/true);
   if (!user.ok()) return user.status();
   return std::unique_ptr<ProfileReader>(
       new ProfileReader(std::move(*find), std::move(*row), std::move(*identities), std::move(*user)));

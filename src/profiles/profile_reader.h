@@ -8,15 +8,15 @@
 #include <string_view>
 
 #include "common/status.h"
-#include "profiles/profile_sql.h"
 #include "profiles/profile_types.h"
+#include "sqlite/sqlite_db.h"
 
 namespace streamhook::profiles {
 
 class ProfileReader {
  public:
   // Prepares the statements on `db`, which must outlive the reader.
-  static Result<std::unique_ptr<ProfileReader>> Create(ProfileDb* db);
+  static Result<std::unique_ptr<ProfileReader>> Create(sqlite::SqliteDb* db);
 
   // The profile holding identity `kind` = `value`, if any.
   Result<std::optional<int64_t>> FindKey(std::string_view kind, std::string_view value);
@@ -30,17 +30,17 @@ class ProfileReader {
   Result<std::string> UserIdOf(int64_t id);
 
  private:
-  ProfileReader(ProfileStatement find, ProfileStatement row, ProfileStatement identities,
-                ProfileStatement user)
+  ProfileReader(sqlite::SqliteStatement find, sqlite::SqliteStatement row, sqlite::SqliteStatement identities,
+                sqlite::SqliteStatement user)
       : find_(std::move(find)),
         row_(std::move(row)),
         identities_(std::move(identities)),
         user_(std::move(user)) {}
 
-  ProfileStatement find_;
-  ProfileStatement row_;
-  ProfileStatement identities_;
-  ProfileStatement user_;
+  sqlite::SqliteStatement find_;
+  sqlite::SqliteStatement row_;
+  sqlite::SqliteStatement identities_;
+  sqlite::SqliteStatement user_;
 };
 
 }  // namespace streamhook::profiles

@@ -31,7 +31,7 @@ COMMIT;
 
 }  // namespace
 
-Status EnsureSchema(ProfileDb& db) {
+Status EnsureSchema(sqlite::SqliteDb& db) {
   auto version = db.Prepare("PRAGMA user_version");
   if (!version.ok()) return version.status();
   auto row = version->Step();

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "common/status.h"
-#include "profiles/profile_sql.h"
+#include "sqlite/sqlite_db.h"
 
 namespace streamhook::profiles {
 
@@ -15,6 +15,6 @@ inline constexpr int kSchemaVersion = 1;
 
 // Creates the tables in a new database; checks the version of an existing one (Corruption when it
 // is newer than this build knows, so an old binary does not write into a newer layout).
-Status EnsureSchema(ProfileDb& db);
+Status EnsureSchema(sqlite::SqliteDb& db);
 
 }  // namespace streamhook::profiles

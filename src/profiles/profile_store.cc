@@ -20,12 +20,12 @@ bool IsSqliteFailure(const Status& status) {
 }  // namespace
 
 struct ProfileStore::Connection {
-  ProfileDb db;
+  sqlite::SqliteDb db;
   std::unique_ptr<ProfileReader> reader;
 };
 
 struct ProfileStore::WriterState {
-  ProfileDb db;
+  sqlite::SqliteDb db;
   std::unique_ptr<ProfileWriter> writer;
 };
 
@@ -38,7 +38,7 @@ ProfileStore::~ProfileStore() {
 }
 
 Result<std::unique_ptr<ProfileStore>> ProfileStore::Open(const ProfileStoreOptions& options) {
-  auto db = ProfileDb::Open(options.path, ProfileDb::Mode::kWriter, options.fsync);
+  auto db = sqlite::SqliteDb::Open(options.path, {.reader = false, .fsync = options.fsync});
   if (!db.ok()) return db.status();
   if (Status s = EnsureSchema(*db); !s.ok()) return s;
   std::unique_ptr<ProfileStore> store(new ProfileStore(options));
@@ -55,7 +55,7 @@ Result<std::unique_ptr<ProfileStore>> ProfileStore::Open(const ProfileStoreOptio
 
 Result<ApplyStats> ProfileStore::Apply(const std::vector<ProfileChange>& changes, spool::Lsn next) {
   std::lock_guard lock(write_mutex_);
-  ProfileDb& db = writer_->db;
+  sqlite::SqliteDb& db = writer_->db;
   ProfileWriter& writer = *writer_->writer;
   ApplyStats stats;
   if (Status s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
@@ -127,7 +127,7 @@ std::unique_ptr<ProfileStore::Connection> ProfileStore::TakeReader() const {
       return connection;
     }
   }
-  auto db = ProfileDb::Open(options_.path, ProfileDb::Mode::kReader);
+  auto db = sqlite::SqliteDb::Open(options_.path, {.reader = true});
   if (!db.ok()) return nullptr;
   auto connection = std::make_unique<Connection>(Connection{std::move(*db), nullptr});
   auto reader = ProfileReader::Create(&connection->db);

@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "common/status.h"
-#include "profiles/profile_sql.h"
 #include "profiles/profile_types.h"
 #include "spool/spool_types.h"
+#include "sqlite/sqlite_db.h"
 
 namespace streamhook::profiles {
 

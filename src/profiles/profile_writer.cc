@@ -10,17 +10,17 @@
 namespace streamhook::profiles {
 
 struct ProfileWriter::Statements {
-  ProfileStatement create;
-  ProfileStatement add_identity;
-  ProfileStatement traits_of;
-  ProfileStatement set_traits;
-  ProfileStatement user_to_previous;
-  ProfileStatement keep_newer_lsn;
-  ProfileStatement drop_duplicates;
-  ProfileStatement move_identities;
-  ProfileStatement delete_profile;
-  ProfileStatement get_next;
-  ProfileStatement set_next;
+  sqlite::SqliteStatement create;
+  sqlite::SqliteStatement add_identity;
+  sqlite::SqliteStatement traits_of;
+  sqlite::SqliteStatement set_traits;
+  sqlite::SqliteStatement user_to_previous;
+  sqlite::SqliteStatement keep_newer_lsn;
+  sqlite::SqliteStatement drop_duplicates;
+  sqlite::SqliteStatement move_identities;
+  sqlite::SqliteStatement delete_profile;
+  sqlite::SqliteStatement get_next;
+  sqlite::SqliteStatement set_next;
 };
 
 namespace {
@@ -43,7 +43,7 @@ Result<Found> FindFirst(ProfileReader& reader, std::initializer_list<const char*
 
 }  // namespace
 
-Result<std::unique_ptr<ProfileWriter>> ProfileWriter::Create(ProfileDb* db) {
+Result<std::unique_ptr<ProfileWriter>> ProfileWriter::Create(sqlite::SqliteDb* db) {
   auto reader = ProfileReader::Create(db);
   if (!reader.ok()) return reader.status();
   const char* const sql[] = {
@@ -64,9 +64,9 @@ Result<std::unique_ptr<ProfileWriter>> ProfileWriter::Create(ProfileDb* db) {
       "INSERT INTO meta(key, value) VALUES('applied_next', ?1) "
       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
   };
-  std::vector<ProfileStatement> prepared;
+  std::vector<sqlite::SqliteStatement> prepared;
   for (const char* text : sql) {
-    auto statement = db->Prepare(text);
+    auto statement = db->Prepare(text, /*reused=*/true);
     if (!statement.ok()) return statement.status();
     prepared.push_back(std::move(*statement));
   }
@@ -232,7 +232,7 @@ Status ProfileWriter::Merge(int64_t from, int64_t into, const ProfileChange& cha
   s_->set_traits.BindInt(3, std::max(rows[0].updated_lsn, rows[1].updated_lsn));
   s_->set_traits.BindInt(4, change.received_at_ms);
   if (Status s = s_->set_traits.Run(); !s.ok()) return s;
-  for (ProfileStatement* step : {&s_->keep_newer_lsn, &s_->drop_duplicates, &s_->move_identities}) {
+  for (sqlite::SqliteStatement* step : {&s_->keep_newer_lsn, &s_->drop_duplicates, &s_->move_identities}) {
     step->BindInt(1, from);
     step->BindInt(2, into);
     if (Status s = step->Run(); !s.ok()) return s;

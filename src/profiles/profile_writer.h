@@ -22,15 +22,15 @@
 
 #include "common/status.h"
 #include "profiles/profile_reader.h"
-#include "profiles/profile_sql.h"
 #include "profiles/profile_types.h"
+#include "sqlite/sqlite_db.h"
 
 namespace streamhook::profiles {
 
 class ProfileWriter {
  public:
   // Prepares the statements on `db` (the writer connection), which must outlive the writer.
-  static Result<std::unique_ptr<ProfileWriter>> Create(ProfileDb* db);
+  static Result<std::unique_ptr<ProfileWriter>> Create(sqlite::SqliteDb* db);
   ~ProfileWriter();
 
   // Applies one change; counts in *stats. Call inside a transaction.

@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "config/random_tokens.h"
-#include "config/sqlite_db.h"
 #include "config/sqlite_schema.h"
+#include "sqlite/sqlite_db.h"
 #include "support/test_env.h"
 
 namespace streamhook::config {
@@ -193,7 +193,7 @@ TEST_F(SqliteConfigStoreTest, WrongMasterKeyIsRefusedWithAClearError) {
 TEST_F(SqliteConfigStoreTest, RefusesADatabaseFromANewerVersion) {
   { OpenStore(key_); }
   {
-    Result<SqliteDb> db = SqliteDb::Open(dir_.path() / kConfigDbFile);
+    Result<sqlite::SqliteDb> db = sqlite::SqliteDb::Open(dir_.path() / kConfigDbFile);
     ASSERT_TRUE(db.ok());
     ASSERT_EQ(*CurrentSchemaVersion(*db), LatestSchemaVersion());
     ASSERT_TRUE(db->Exec("UPDATE schema_version SET version = 999").ok());

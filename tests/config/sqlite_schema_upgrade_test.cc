@@ -4,8 +4,8 @@
 
 #include "config/random_tokens.h"
 #include "config/sqlite_config_store.h"
-#include "config/sqlite_db.h"
 #include "config/sqlite_schema.h"
+#include "sqlite/sqlite_db.h"
 #include "support/test_env.h"
 
 namespace streamhook::config {
@@ -72,12 +72,12 @@ class SchemaUpgradeTest : public ::testing::Test {
 
   // Writes a version 1 config.db holding one hook and a connector with keys.
   void WriteVersion1Database() {
-    Result<SqliteDb> db = SqliteDb::Open(dir_.path() / kConfigDbFile);
+    Result<sqlite::SqliteDb> db = sqlite::SqliteDb::Open(dir_.path() / kConfigDbFile);
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     ASSERT_TRUE(db->Exec(kSchemaV1).ok());
     Result<std::string> sealed = SecretBox::Create(key_)->Seal(kSecret, kConnectorSecretContext);
     ASSERT_TRUE(sealed.ok());
-    Result<SqliteStatement> insert = db->Prepare(
+    Result<sqlite::SqliteStatement> insert = db->Prepare(
         "INSERT INTO connector VALUES (1, 'eu-west-1', 'AKIAEXAMPLEKEYID0001', ?1, '', '', 1, "
         "1700000000002)");
     ASSERT_TRUE(insert.ok());
@@ -159,7 +159,7 @@ TEST_F(SchemaUpgradeTest, Version1DatabaseUpgradesInPlaceWithDefaults) {
     changed.record_ttl_ms = 60000;
     ASSERT_TRUE(store->UpdateHook(changed).ok());
   }
-  Result<SqliteDb> db = SqliteDb::Open(dir_.path() / kConfigDbFile);
+  Result<sqlite::SqliteDb> db = sqlite::SqliteDb::Open(dir_.path() / kConfigDbFile);
   ASSERT_TRUE(db.ok());
   EXPECT_EQ(*CurrentSchemaVersion(*db), LatestSchemaVersion());
   EXPECT_GE(LatestSchemaVersion(), 2);
@@ -171,7 +171,7 @@ TEST_F(SchemaUpgradeTest, Version1DatabaseUpgradesInPlaceWithDefaults) {
 
 TEST_F(SchemaUpgradeTest, MigratingTwiceChangesNothing) {
   WriteVersion1Database();
-  Result<SqliteDb> db = SqliteDb::Open(dir_.path() / kConfigDbFile);
+  Result<sqlite::SqliteDb> db = sqlite::SqliteDb::Open(dir_.path() / kConfigDbFile);
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE(MigrateSchema(*db).ok());
   ASSERT_TRUE(MigrateSchema(*db).ok()) << "an up-to-date database is left alone (no duplicate columns)";

@@ -1,4 +1,4 @@
-#include "config/sqlite_db.h"
+#include "sqlite/sqlite_db.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -8,13 +8,19 @@
 #include <cstring>
 #include <utility>
 
-namespace streamhook::config {
+namespace streamhook::sqlite {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
+std::string FileName(sqlite3* db) {
+  const char* path = db ? sqlite3_db_filename(db, "main") : nullptr;
+  return path && *path ? std::filesystem::path(path).filename().string() : "database";
+}
+
 Status ErrorStatus(sqlite3* db, int rc) {
-  const std::string message = std::string("SQLite: ") + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  const std::string name = FileName(db);
+  const std::string message = "SQLite (" + name + "): " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xFF) {
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -22,7 +28,7 @@ Status ErrorStatus(sqlite3* db, int rc) {
       }
       return Status::InvalidArgument(message);
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Status::Unavailable(message + " (another process holds config.db)");
+    case SQLITE_LOCKED: return Status::Unavailable(message + " (another process holds " + name + ")");
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB: return Status::Corruption(message);
     default: return Status::IoError(message);
@@ -36,6 +42,11 @@ SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
 
 SqliteStatement::~SqliteStatement() {
   sqlite3_finalize(stmt_);
+}
+
+void SqliteStatement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
 }
 
 void SqliteStatement::BindText(int index, std::string_view value) {
@@ -56,8 +67,10 @@ Result<bool> SqliteStatement::Step() {
 Status SqliteStatement::Run() {
   for (;;) {
     Result<bool> row = Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::Ok();
+    if (!row.ok() || !*row) {
+      Reset();
+      return row.ok() ? Status::Ok() : row.status();
+    }
   }
 }
 
@@ -75,13 +88,16 @@ void SqliteDb::Closer::operator()(sqlite3* db) const {
   sqlite3_close_v2(db);
 }
 
-Result<SqliteDb> SqliteDb::Open(const std::filesystem::path& path) {
-  // Create the file ourselves so it is 0600 from the start; SQLite gives its -wal and -shm files
-  // the same permissions.
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IoError("cannot open " + path.string() + ": " + std::strerror(errno));
-  ::close(fd);
-
+Result<SqliteDb> SqliteDb::Open(const std::filesystem::path& path, const SqliteOpenOptions& options) {
+  if (!options.reader) {
+    // Create the file ourselves so it is 0600 from the start; SQLite gives its -wal and -shm files
+    // the same permissions.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Status::IoError("cannot open " + path.string() + ": " + std::strerror(errno));
+    ::close(fd);
+  }
+  // Readers open read-write too but run query_only: a SQLITE_OPEN_READONLY connection to a WAL
+  // database fails when the -shm file is missing.
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
   SqliteDb db(raw);
@@ -91,11 +107,15 @@ Result<SqliteDb> SqliteDb::Open(const std::filesystem::path& path) {
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, kBusyTimeoutMs);
-  Status pragmas = db.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
-  if (pragmas.code() == Status::Code::kCorruption) {
-    return Status::Corruption(path.string() + " is not a SQLite database: " + pragmas.message());
+  const char* pragmas = options.reader ? "PRAGMA query_only=ON;"
+                        : options.fsync
+                            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA foreign_keys=ON;";
+  Status status = db.Exec(pragmas);
+  if (status.code() == Status::Code::kCorruption) {
+    return Status::Corruption(path.string() + " is not a SQLite database: " + status.message());
   }
-  if (!pragmas.ok()) return pragmas;
+  if (!status.ok()) return status;
   return db;
 }
 
@@ -106,9 +126,10 @@ Status SqliteDb::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql) {
+Result<SqliteStatement> SqliteDb::Prepare(std::string_view sql, bool reused) {
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  const int rc = sqlite3_prepare_v3(db_.get(), sql.data(), static_cast<int>(sql.size()),
+                                    reused ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
   if (rc != SQLITE_OK) return ErrorStatus(db_.get(), sqlite3_extended_errcode(db_.get()));
   return SqliteStatement(db_.get(), stmt);
 }
@@ -128,4 +149,4 @@ int64_t SqliteDb::ChangedRows() const {
   return sqlite3_changes64(db_.get());
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::sqlite
