@@ -5,8 +5,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <regex>
-#include <sstream>
 #include <thread>
 
 namespace streamhook::drills {
@@ -94,29 +92,7 @@ double DrillTest::Metric(std::string_view name, std::string_view hook) const {
 }
 
 bool DrillTest::WaitForDelivery(std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  static const std::regex kLag(R"(^streamhook_hook_lag_records\{hook="[^"]*"\} (\d+)$)");
-  std::string last;
-  while (Clock::now() < deadline) {
-    const e2e::HttpReply reply = server_->Get("/metrics");
-    if (reply.status == 200) {
-      last = reply.body;
-      int hooks = 0, lagging = 0;
-      std::istringstream lines(reply.body);
-      for (std::string line; std::getline(lines, line);) {
-        std::smatch m;
-        if (!std::regex_match(line, m, kLag)) continue;
-        ++hooks;
-        if (m[1] != "0") ++lagging;
-      }
-      if (hooks > 0 && lagging == 0) return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ADD_FAILURE() << "delivery did not catch up (server " << (server_->Running() ? "running" : "not running")
-                << "); last /metrics:\n"
-                << last.substr(0, 6000);
-  return false;
+  return e2e::WaitForDelivery(*server_, timeout);
 }
 
 }  // namespace streamhook::drills

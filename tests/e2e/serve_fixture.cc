@@ -263,12 +263,12 @@ bool ServeTest::WaitForMetric(std::string_view name, std::string_view hook, doub
   return false;
 }
 
-bool ServeTest::WaitForDelivery(std::chrono::milliseconds timeout) {
+bool WaitForDelivery(StreamhookServer& server, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   static const std::regex kLag(R"(^streamhook_hook_lag_records\{hook="[^"]*"\} (\d+)$)");
   std::string last;
   while (std::chrono::steady_clock::now() < deadline) {
-    const HttpReply reply = server_->Get("/metrics");
+    const HttpReply reply = server.Get("/metrics");
     if (reply.status == 200) {
       last = reply.body;
       int hooks = 0, lagging = 0;
@@ -283,10 +283,14 @@ bool ServeTest::WaitForDelivery(std::chrono::milliseconds timeout) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ADD_FAILURE() << "delivery did not catch up (server " << (server_->Running() ? "running" : "not running")
-                << " on port " << server_->port() << "); last /metrics:\n"
+  ADD_FAILURE() << "delivery did not catch up (server " << (server.Running() ? "running" : "not running")
+                << " on port " << server.port() << "); last /metrics:\n"
                 << Tail(last, 6000);
   return false;
+}
+
+bool ServeTest::WaitForDelivery(std::chrono::milliseconds timeout) {
+  return e2e::WaitForDelivery(*server_, timeout);
 }
 
 }  // namespace streamhook::e2e

@@ -94,6 +94,10 @@ std::vector<StreamRecord> ReadStream(const testing::KinesisEmulator& emulator, c
 // Orders Kinesis sequence numbers (decimal strings of up to 128 bits) numerically.
 bool SequenceLess(const std::string& a, const std::string& b);
 
+// Waits until `server`'s /metrics shows every hook's lag behind the spool at 0 (everything
+// acknowledged by Kinesis); fails the test with the last /metrics when it does not within `timeout`.
+bool WaitForDelivery(StreamhookServer& server, std::chrono::milliseconds timeout);
+
 // A gtest fixture with an emulator, a server, a source and the connector; prints the server's log
 // when the test failed.
 class ServeTest : public ::testing::Test {
