@@ -254,6 +254,7 @@ AwsResult<StreamSummary> ParseDescribeStreamSummaryResponse(std::string_view bod
     out.max_record_size_kib = n;
   element mode;
   if (summary["StreamModeDetails"].get(mode) == simdjson::SUCCESS) out.stream_mode = Str(mode, "StreamMode");
+  out.record_distribution = Str(summary, "RecordDistributionStrategy");
   return out;
 }
 

@@ -77,6 +77,9 @@ struct StreamSummary {
   std::string encryption_type;
   int open_shard_count = 0;
   int64_t max_record_size_kib = 1024;  // MaxRecordSizeInKiB; 1 MiB unless the stream was raised
+  // RecordDistributionStrategy (on-demand streams only): AUTO means Kinesis spreads records over
+  // the shards itself and ignores partition keys; USER_PARTITION_KEY or "" means placement by key.
+  std::string record_distribution;
 };
 
 enum class IteratorType { kTrimHorizon, kLatest, kAtTimestamp, kAtSequenceNumber, kAfterSequenceNumber };

@@ -18,7 +18,7 @@ HookProducer::HookProducer(Strand strand, HookProducerOptions options, ClientSou
       metrics_(metrics),
       refresher_(strand_, options_.stream, clients_, options_.shard_map,
                  [this] {
-                   ++metrics_->shard_map_loads;
+                   metrics_->shard_map_loads = refresher_.loads();
                    Repredict();
                  }),
       timer_(strand_) {

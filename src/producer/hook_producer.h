@@ -22,7 +22,9 @@
 //    per round trip, is what aggregation pays back: with `aggregation.enabled`, consecutive
 //    records of a shard's ready keys (a run of each key) are packed into one KPL aggregated
 //    record that carries the first user record's partition key and so lands on their shard,
-//    where they are stored atomically, in order.
+//    where they are stored atomically, in order. A stream with the AUTO record distribution
+//    (Kinesis places records itself, ignoring keys) gets neither prediction nor aggregation, and
+//    a hook that aggregates sends nothing until DescribeStreamSummary has said which it is.
 //  - Only the failed records of a PutRecords are sent again. Throttling, 5xx and transport errors
 //    are retried with exponential backoff and jitter, without limit; stream-level permanent errors
 //    (no such stream, access denied) hold the records and retry slowly, reporting the error in the
@@ -154,6 +156,10 @@ class HookProducer {
   void ArmTimer(Clock::time_point at);
   BatchLimits LimitsFor(const ShardQueue& shard) const;
   BatchLimits CallLimits() const;
+  // Aggregation is on for the hook and the stream places records by key.
+  bool Aggregates() const;
+  // The hook aggregates but the stream's record placement is not known yet: hold the records.
+  bool AwaitingPlacement() const;
 
   // Sending and results (hook_producer_send.cc).
   void Send(std::vector<BatchEntry> entries, std::vector<std::string> shards);

@@ -13,7 +13,7 @@ BatchLimits HookProducer::CallLimits() const {
       options_.batch.max_records, 1, static_cast<int64_t>(aws::kMaxRecordsPerPutRecords)));
   limits.max_bytes = std::min(options_.batch.max_bytes, options_.limits.max_request_bytes);
   limits.preserve_key_order = options_.preserve_key_order;
-  if (options_.aggregation.enabled) {
+  if (Aggregates()) {
     limits.aggregate_max_bytes = std::min(options_.aggregation.max_bytes, options_.limits.max_record_bytes);
   }
   return limits;
@@ -26,9 +26,20 @@ BatchLimits HookProducer::LimitsFor(const ShardQueue& queue) const {
   return limits;
 }
 
+bool HookProducer::Aggregates() const {
+  if (!options_.aggregation.enabled) return false;
+  return !options_.shard_aware || refresher_.placement() == KeyPlacement::kByKey;
+}
+
+bool HookProducer::AwaitingPlacement() const {
+  return options_.aggregation.enabled && options_.shard_aware && !refresher_.placement_settled();
+}
+
 void HookProducer::MaybeSend() {
   const int max_calls = std::max(1, options_.lanes);
   const auto linger = std::chrono::milliseconds(options_.batch.linger_ms);
+  // The refresher's first answer calls Repredict, which sends.
+  if (AwaitingPlacement()) return;
   while (!paused_ && ready_keys_ > 0 && in_flight_ < max_calls) {
     const auto now = Clock::now();
     // Every shard with ready keys lacked tokens: no use looking again before the first has one.

@@ -45,6 +45,9 @@ void ShardMapRefresher::SetStream(const std::string& stream) {
   map_.Clear();
   ++version_;
   on_demand_ = false;
+  placement_ = KeyPlacement::kUnknown;
+  placement_settled_ = false;
+  summary_failed_ = false;
   if (on_change_) on_change_();
   if (started_) Schedule(Clock::now());
 }
@@ -76,11 +79,48 @@ void ShardMapRefresher::Load() {
   client->DescribeStreamSummary(
       stream_, back([this, client, generation, back](aws::AwsResult<aws::StreamSummary> summary) {
         if (generation != generation_) return;
-        if (summary.ok()) on_demand_ = summary->stream_mode == "ON_DEMAND";
+        OnSummary(summary);
+        if (placement_ == KeyPlacement::kByService) {
+          // Keys do not choose shards: there is no map to keep.
+          loading_ = false;
+          if (map_.loaded()) {
+            map_.Clear();
+            ++version_;
+          }
+          if (on_change_) on_change_();
+          return Finish(Clock::now() + options_.interval);
+        }
         client->ListShards(stream_, back([this, generation](aws::AwsResult<std::vector<aws::Shard>> shards) {
                              OnShards(generation, std::move(shards));
                            }));
       }));
+}
+
+void ShardMapRefresher::OnSummary(const aws::AwsResult<aws::StreamSummary>& summary) {
+  const KeyPlacement before = placement_;
+  summary_failed_ = false;
+  if (summary.ok()) {
+    placement_ = summary->record_distribution == "AUTO" ? KeyPlacement::kByService : KeyPlacement::kByKey;
+    on_demand_ = summary->stream_mode == "ON_DEMAND" || placement_ == KeyPlacement::kByService;
+    if (placement_ == KeyPlacement::kByService && before != placement_) {
+      spdlog::info(
+          "stream {} places records itself (AUTO record distribution): no shard prediction, "
+          "no aggregation",
+          stream_);
+    }
+  } else if (summary.error().retryable) {
+    summary_failed_ = true;  // keep what we knew; ask again soon
+    return;
+  } else {
+    placement_ = KeyPlacement::kUnknown;
+    if (!placement_settled_ || before != placement_) {
+      spdlog::warn(
+          "stream {}: DescribeStreamSummary refused ({}), so its record distribution is unknown and "
+          "records are sent unaggregated",
+          stream_, summary.error().type);
+    }
+  }
+  placement_settled_ = true;
 }
 
 void ShardMapRefresher::OnShards(uint64_t generation, aws::AwsResult<std::vector<aws::Shard>> result) {
@@ -90,16 +130,21 @@ void ShardMapRefresher::OnShards(uint64_t generation, aws::AwsResult<std::vector
   if (!status.ok()) {
     // Keep predicting with what we had; the producer does not need the map to deliver.
     spdlog::debug("shard map of stream {}: {}", stream_, status.ToString());
+    if (on_change_) on_change_();  // the placement may have settled all the same
     return Schedule(Clock::now() + options_.retry);
   }
   ++loads_;
   ++version_;
   if (on_change_) on_change_();
-  if (again_) {
+  Finish(Clock::now() + options_.interval);
+}
+
+void ShardMapRefresher::Finish(Clock::time_point next) {
+  if (again_ || summary_failed_) {
     again_ = false;
-    return Schedule(last_load_ + options_.min_gap);
+    next = std::min(next, last_load_ + options_.min_gap);
   }
-  Schedule(Clock::now() + options_.interval);
+  Schedule(next);
 }
 
 }  // namespace streamhook::producer

@@ -3,11 +3,11 @@
 // Loads the map with ListShards (all pages) on Start, then every `interval`, and soon after
 // RequestRefresh (a producer suspects a reshard: a record landed on another shard than predicted,
 // or on a shard it does not know; at most one load per `min_gap`). DescribeStreamSummary before
-// each load tells whether the stream is ON_DEMAND.
-//
-// Kinesis may also expose a record distribution strategy on a stream where placement no longer
-// follows the hash key ranges; our DescribeStreamSummary parsing (aws/kinesis_json.cc) does not
-// read such a field, so prediction is never switched off for it here.
+// each load tells whether the stream is ON_DEMAND and how it places records: an on-demand stream
+// with the AUTO record distribution strategy ignores partition keys, so its map stays empty
+// (nothing to predict) and the producer must not aggregate (KPL records are built for one shard,
+// and consumers may drop them from such a stream). A summary that failed for a transient reason is
+// asked again after `min_gap`; one refused (e.g. AccessDenied) leaves the placement unknown.
 //
 // Runs on the producer's strand; `on_change` is called there after each load that changed the map.
 #pragma once
@@ -23,6 +23,9 @@
 #include "producer/shard_map.h"
 
 namespace streamhook::producer {
+
+// How the stream chooses a record's shard, as its last DescribeStreamSummary said.
+enum class KeyPlacement { kUnknown, kByKey, kByService };
 
 class ShardMapRefresher {
  public:
@@ -52,12 +55,18 @@ class ShardMapRefresher {
   // Changes each time the map is replaced, so cached predictions can tell they are stale.
   uint64_t version() const { return version_; }
   bool on_demand() const { return on_demand_; }
+  KeyPlacement placement() const { return placement_; }
+  // True once a summary answered or was refused for good: the placement will not become known
+  // by waiting for the load in progress.
+  bool placement_settled() const { return placement_settled_; }
   uint64_t loads() const { return loads_; }
 
  private:
   void Schedule(std::chrono::steady_clock::time_point at);
   void Load();
+  void OnSummary(const aws::AwsResult<aws::StreamSummary>& summary);
   void OnShards(uint64_t generation, aws::AwsResult<std::vector<aws::Shard>> result);
+  void Finish(std::chrono::steady_clock::time_point next);
 
   Strand strand_;
   std::string stream_;
@@ -69,6 +78,9 @@ class ShardMapRefresher {
   uint64_t generation_ = 0;  // bumped by SetStream: answers for the old stream are dropped
   uint64_t loads_ = 0;
   bool on_demand_ = false;
+  KeyPlacement placement_ = KeyPlacement::kUnknown;
+  bool placement_settled_ = false;
+  bool summary_failed_ = false;  // transiently: ask again after min_gap
   bool started_ = false;
   bool loading_ = false;
   bool again_ = false;

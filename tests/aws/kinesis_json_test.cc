@@ -78,6 +78,13 @@ TEST(KinesisJson, DescribeStreamSummaryAndRecords) {
   EXPECT_EQ(summary->open_shard_count, 4);
   EXPECT_EQ(summary->stream_mode, "ON_DEMAND");
   EXPECT_EQ(summary->max_record_size_kib, 10240);
+  EXPECT_EQ(summary->record_distribution, "");
+  // As @aws-sdk/client-kinesis models it: a top-level field, present for on-demand streams.
+  auto automatic = ParseDescribeStreamSummaryResponse(
+      R"({"StreamDescriptionSummary":{"StreamName":"s","StreamStatus":"ACTIVE",
+          "StreamModeDetails":{"StreamMode":"ON_DEMAND"},"RecordDistributionStrategy":"AUTO"}})");
+  ASSERT_TRUE(automatic.ok());
+  EXPECT_EQ(automatic->record_distribution, "AUTO");
 
   auto records = ParseGetRecordsResponse(
       R"({"Records":[{"SequenceNumber":"1","PartitionKey":"k","Data":"aGk=","ApproximateArrivalTimestamp":1700000000.123}],

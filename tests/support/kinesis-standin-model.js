@@ -34,6 +34,9 @@ const state = {
   faults: {
     throttleShare: 0, internalFailureShare: 0, http500Share: 0, resetShare: 0, delayMs: 0,
     streamError: null, down: false, throttleShards: [],
+    // 'AUTO': streams report themselves on-demand with the AUTO record distribution strategy and
+    // put each record on a random shard, ignoring partition keys, as Kinesis then may.
+    recordDistribution: 'USER_PARTITION_KEY',
   },
   stats: zeroStats(),
   streams: new Map(),
@@ -123,8 +126,9 @@ function placeRecord(stream, r, where) {
   } else {
     hash = BigInt('0x' + crypto.createHash('md5').update(r.PartitionKey, 'utf8').digest('hex'));
   }
-  const index = Number(hash / stream.step < BigInt(stream.shards.length) ? hash / stream.step
+  let index = Number(hash / stream.step < BigInt(stream.shards.length) ? hash / stream.step
     : BigInt(stream.shards.length - 1));
+  if (state.faults.recordDistribution === 'AUTO') index = Math.floor(Math.random() * stream.shards.length);
   return { shard: stream.shards[index], partitionKey: r.PartitionKey, data: r.Data,
     bytes: bytes + Buffer.byteLength(r.PartitionKey) };
 }
@@ -225,12 +229,17 @@ const operations = {
 
   DescribeStreamSummary(data) {
     const stream = getStream(streamNameOf(data));
-    return { StreamDescriptionSummary: {
+    const auto = state.faults.recordDistribution === 'AUTO';
+    const summary = {
       StreamName: stream.name, StreamARN: `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${stream.name}`,
-      StreamStatus: 'ACTIVE', StreamModeDetails: { StreamMode: 'PROVISIONED' }, RetentionPeriodHours: 24,
-      StreamCreationTimestamp: Math.floor(stream.createdMs / 1000), EnhancedMonitoring: [{ ShardLevelMetrics: [] }],
-      EncryptionType: 'NONE', OpenShardCount: stream.shards.length, ConsumerCount: 0,
-    } };
+      StreamStatus: 'ACTIVE', StreamModeDetails: { StreamMode: auto ? 'ON_DEMAND' : 'PROVISIONED' },
+      RetentionPeriodHours: 24, StreamCreationTimestamp: Math.floor(stream.createdMs / 1000),
+      EnhancedMonitoring: [{ ShardLevelMetrics: [] }], EncryptionType: 'NONE',
+      OpenShardCount: stream.shards.length, ConsumerCount: 0,
+    };
+    // Only on-demand streams carry the field.
+    if (auto) summary.RecordDistributionStrategy = 'AUTO';
+    return { StreamDescriptionSummary: summary };
   },
 
   CreateStream(data) {
@@ -265,6 +274,10 @@ function applyControl(update) {
     } else if (key === 'streamError') {
       if (value !== null && !STREAM_ERRORS.includes(value)) {
         return `streamError must be null or one of ${STREAM_ERRORS.join(', ')}`;
+      }
+    } else if (key === 'recordDistribution') {
+      if (value !== 'AUTO' && value !== 'USER_PARTITION_KEY') {
+        return 'recordDistribution must be "AUTO" or "USER_PARTITION_KEY"';
       }
     } else if (key === 'down') {
       if (typeof value !== 'boolean') return 'down must be true or false';

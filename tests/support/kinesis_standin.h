@@ -11,6 +11,8 @@
 //   streamError                          "ResourceNotFoundException" | "AccessDeniedException" | null
 //   down                                 true: every connection closes, requests are dropped
 //   throttleShards                       ["shardId-000000000001", ...]: every record there throttled
+//   recordDistribution                   "AUTO": streams say so (on-demand) and place records on
+//                                        random shards, ignoring keys; "USER_PARTITION_KEY" (default)
 // e.g. Control(R"({"throttleShare":0.5,"delayMs":20})"). The control API itself never fails.
 #pragma once
 
