@@ -42,6 +42,10 @@ MaybeFieldError CheckCombination(bool has_secret, const KinesisConnector* stored
                                  "is required with accessKeyId (or leave both out to use "
                                  "the default AWS credentials chain)");
     }
+    // The stored secret belongs to the stored key id: a new key id with it would sign wrongly.
+    if (stored->access_key_id != connector->access_key_id) {
+      return FieldError::Invalid("secretAccessKey", "is required when accessKeyId changes");
+    }
     connector->secret_access_key = stored->secret_access_key;
   }
   if (!connector->external_id.empty() && connector->role_arn.empty()) {

@@ -50,6 +50,14 @@ TEST_F(AdminApiTest, PutWithoutSecretKeepsTheStoredOne) {
   EXPECT_EQ(store_->GetConnector()->secret_access_key, kSecret);
   EXPECT_EQ(store_->GetConnector()->endpoint, "") << "PUT replaces: the omitted endpoint is cleared";
 
+  // The stored secret is not carried over to another key id.
+  const HttpResponse new_key_only =
+      Call("PUT", kPath,
+           ObjectOf(With(Without(Connector(), "secretAccessKey"), "accessKeyId", R"("AKIDOTHERKEY0001")")));
+  ExpectFieldError(new_key_only, "secretAccessKey");
+  EXPECT_NE(new_key_only.body.find("accessKeyId changes"), std::string::npos) << new_key_only.body;
+  EXPECT_EQ(store_->GetConnector()->secret_access_key, kSecret);
+
   const HttpResponse new_secret =
       Call("PUT", kPath, ObjectOf(With(Connector(), "secretAccessKey", R"("another-secret-value-9876")")));
   ASSERT_EQ(new_secret.status, 200);
