@@ -31,7 +31,10 @@ class ShardMap {
   // Replaces the map by the open shards among `shards`. InvalidArgument (and the map unchanged)
   // when a range is not a decimal hash key or the ranges overlap.
   Status Load(const std::vector<aws::Shard>& shards);
-  void Clear() { ranges_.clear(); }
+  void Clear() {
+    ranges_.clear();
+    ids_.clear();
+  }
 
   bool loaded() const { return !ranges_.empty(); }
   size_t shard_count() const { return ranges_.size(); }
@@ -49,7 +52,8 @@ class ShardMap {
     HashKey end;
     std::string shard_id;
   };
-  std::vector<Range> ranges_;  // sorted by start, disjoint
+  std::vector<Range> ranges_;     // sorted by start, disjoint
+  std::vector<std::string> ids_;  // the ranges' shard ids, sorted
 };
 
 }  // namespace streamhook::producer

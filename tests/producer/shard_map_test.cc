@@ -89,6 +89,21 @@ TEST(ShardMap, SkipsClosedShardsAfterAReshard) {
   EXPECT_EQ(map.Predict("user-2"), "shardId-000000000002");
 }
 
+TEST(ShardMap, ContainsEveryOpenShardWhateverItsIdOrder) {
+  // Ids whose order differs from their ranges' (after merges and splits they do).
+  auto shards = EvenShards(4);
+  const char* ids[] = {"shardId-000000000009", "shardId-000000000003", "shardId-000000000011",
+                       "shardId-000000000001"};
+  for (size_t i = 0; i < shards.size(); ++i) shards[i].shard_id = ids[i];
+  ShardMap map;
+  ASSERT_TRUE(map.Load(shards).ok());
+  for (const char* id : ids) EXPECT_TRUE(map.Contains(id)) << id;
+  EXPECT_FALSE(map.Contains("shardId-000000000002"));
+  EXPECT_FALSE(map.Contains(""));
+  map.Clear();
+  EXPECT_FALSE(map.Contains("shardId-000000000009"));
+}
+
 TEST(ShardMap, GapsPredictNothingAndOverlapsAreRefused) {
   auto shards = EvenShards(4);
   shards.erase(shards.begin() + 2);  // a child not listed yet
