@@ -11,20 +11,18 @@ namespace {
 
 enum class DataKind { kJson, kText, kBinary };
 
-DataKind Classify(std::string_view data) {
+struct Classified {
+  DataKind kind;
+  std::string compact_json;  // for kJson: the data re-serialized without insignificant whitespace
+};
+
+// One parse per record: the kind, and for JSON its compact text.
+Classified Classify(std::string_view data) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   if (!data.empty() && parser.parse(data.data(), data.size()).get(doc) == simdjson::SUCCESS)
-    return DataKind::kJson;
-  return simdjson::validate_utf8(data.data(), data.size()) ? DataKind::kText : DataKind::kBinary;
-}
-
-// The data as compact JSON text (simdjson re-serializes it, dropping insignificant whitespace).
-std::string CompactJson(std::string_view data) {
-  thread_local simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(data.data(), data.size()).get(doc) != simdjson::SUCCESS) return std::string(data);
-  return simdjson::minify(doc);
+    return {DataKind::kJson, simdjson::minify(doc)};
+  return {simdjson::validate_utf8(data.data(), data.size()) ? DataKind::kText : DataKind::kBinary, {}};
 }
 
 void Newline(std::string* out, int indent) {
@@ -102,7 +100,8 @@ std::string FormatRecord(const TailedRecord& record, TailFormat format) {
     out.push_back('\n');
     return out;
   }
-  const DataKind kind = Classify(record.data);
+  const Classified data = Classify(record.data);
+  const DataKind kind = data.kind;
   if (format == TailFormat::kJson) {
     JsonWriter w(&out);
     w.BeginObject();
@@ -120,7 +119,7 @@ std::string FormatRecord(const TailedRecord& record, TailFormat format) {
     w.String(record.partition_key);
     if (kind == DataKind::kJson) {
       w.Key("data");
-      w.Raw(CompactJson(record.data));
+      w.Raw(data.compact_json);
     } else if (kind == DataKind::kText) {
       w.Key("text");
       w.String(record.data);
@@ -142,7 +141,7 @@ std::string FormatRecord(const TailedRecord& record, TailFormat format) {
   if (!record.note.empty()) out += "  (" + record.note + ")";
   out += "\n  ";
   if (kind == DataKind::kJson) {
-    out += PrettyJson(CompactJson(record.data), 1);
+    out += PrettyJson(data.compact_json, 1);
   } else if (kind == DataKind::kText) {
     out += record.data;
   } else {
