@@ -309,17 +309,20 @@ std::map<std::string, std::string> DeliveryService::HookErrors() const {
 }
 
 std::optional<config::HookStatus> DeliveryService::HookStatusFor(std::string_view hook_id) const {
-  std::lock_guard lock(metrics_mutex_);
-  auto it = metrics_.find(hook_id);
-  if (it == metrics_.end()) return std::nullopt;
-  const HookMetrics& m = *it->second;
   config::HookStatus status;
-  status.error = m.producer.error();
-  status.state = !status.error.empty() ? "error" : m.active ? "delivering" : "inactive";
-  const spool::Lsn end = spool_->end_lsn();
-  status.lag_records = end > m.cursor ? end - m.cursor : 0;
+  {
+    std::lock_guard lock(metrics_mutex_);
+    auto it = metrics_.find(hook_id);
+    if (it == metrics_.end()) return std::nullopt;
+    const HookMetrics& m = *it->second;
+    status.error = m.producer.error();
+    status.state = !status.error.empty() ? "error" : m.active ? "delivering" : "inactive";
+    const spool::Lsn end = spool_->end_lsn();
+    status.lag_records = end > m.cursor ? end - m.cursor : 0;
+    status.last_delivered_at_ms = m.producer.last_delivered_at_ms.load();
+  }
+  // Outside the metrics lock: the first count after a start or a purge reads the file.
   status.dead_letters = dead_letters_->Count(std::string(hook_id));
-  status.last_delivered_at_ms = m.producer.last_delivered_at_ms.load();
   return status;
 }
 

@@ -75,6 +75,14 @@ void HookProducer::MakeReady(KeyQueue& key, bool front, bool waited, bool send) 
   if (send) MaybeSend();
 }
 
+void HookProducer::CountReadyRecord(const KeyQueue& key, int64_t size) {
+  ShardQueue& queue = QueueFor(key.shard);
+  queue.counts.records += 1;
+  queue.counts.bytes += size;
+  ready_.records += 1;
+  ready_.bytes += size;
+}
+
 void HookProducer::Repredict() {
   std::vector<KeyQueue*> ready;
   for (auto& [id, queue] : shards_) {
@@ -144,11 +152,7 @@ void HookProducer::Add(OutgoingRecord record) {
   key.bytes += size;
   key.records.push_back(std::move(record));
   if (key.ready) {
-    ShardQueue& queue = QueueFor(key.shard);
-    queue.counts.records += 1;
-    queue.counts.bytes += size;
-    ready_.records += 1;
-    ready_.bytes += size;
+    CountReadyRecord(key, size);
     MaybeSend();
   } else if (CanBeReady(key)) {
     MakeReady(key, false);

@@ -140,6 +140,8 @@ class HookProducer {
   // (acknowledged or retried key), so they need not linger again. `send`: try sending at once
   // (off while many keys are made ready together, so they share a batch; MaybeSend follows).
   void MakeReady(KeyQueue& key, bool front, bool waited = false, bool send = true);
+  // A ready key gained a record of `size` wire bytes: its shard's and the hook's counts follow.
+  void CountReadyRecord(const KeyQueue& key, int64_t size);
   void Repredict();
   // Acknowledged (delivered: done is called) or given up: frees their keys for the next records.
   void Settle(const std::vector<BatchEntry>& entries, bool delivered);

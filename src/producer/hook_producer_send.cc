@@ -201,13 +201,7 @@ void HookProducer::Requeue(std::vector<BatchEntry> failed) {
       const int64_t size = WireSize(*r);
       if (key.in_flight > 0) --key.in_flight;
       key.bytes += size;
-      if (key.ready) {
-        ShardQueue& queue = QueueFor(key.shard);
-        queue.counts.records += 1;
-        queue.counts.bytes += size;
-        ready_.records += 1;
-        ready_.bytes += size;
-      }
+      if (key.ready) CountReadyRecord(key, size);
       key.records.push_front(std::move(*r));
       if (touched.empty() || touched.back() != &key) touched.push_back(&key);
     }
