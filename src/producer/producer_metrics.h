@@ -12,7 +12,9 @@ namespace streamhook::producer {
 // A fixed-bucket latency histogram in milliseconds (Prometheus style: cumulative on output).
 class LatencyHistogram {
  public:
-  static constexpr std::array<double, 12> kBoundsMs = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10000};
+  // Up to 10 minutes, so that a backlog (an outage, a stuck hook) still shows how old records get.
+  static constexpr std::array<double, 15> kBoundsMs = {1,   2,    5,    10,    25,    50,     100,   250,
+                                                       500, 1000, 2500, 10000, 30000, 120000, 600000};
   void Observe(double ms);
   // Appends the histogram's lines for metric `name` with `labels` (e.g. `hook="h1"`).
   void AppendPrometheus(const std::string& name, const std::string& labels, std::string* out) const;
