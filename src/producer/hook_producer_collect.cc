@@ -51,7 +51,11 @@ void HookProducer::MaybeSend() {
         now >= hold_until_ && (ready_keys_ >= limits.max_entries || ready_.bytes >= limits.max_bytes ||
                                (!limits.preserve_key_order && limits.aggregate_max_bytes == 0 &&
                                 ready_.records >= limits.max_entries));
-    if (!full && !flushing_ && now - oldest_ < linger) return ArmTimer(oldest_ + linger);
+    // During a hold nothing goes, not even keys that already waited a round trip (their oldest_
+    // is set back by lingerMs): answers would otherwise each send the few tokens refilled since,
+    // the tiny-call stream the hold exists to prevent (4.4 records per call at 4 shards).
+    const auto due = now < hold_until_ ? hold_until_ : oldest_ + linger;
+    if (!full && !flushing_ && now < due) return ArmTimer(due);
     Collected batch = Collect(limits, now);
     if (batch.entries.empty()) {
       // Every shard with ready keys waits for its token buckets.

@@ -87,5 +87,37 @@ TEST(HookProducerCollector, OneCallCarriesSeveralShardsAndOnlyThrottledRecordsAr
       elsewhere, static_cast<long long>(hot_rate), cool.c_str(), static_cast<long long>(cool_rate));
 }
 
+TEST(HookProducerCollector, ALimiterBoundBacklogIsSentInBatchesNotTokenByToken) {
+  // 2 shards at 200 records/s each, lingerMs 50: about 20 records per call when the limiters hold
+  // the backlog. Each answer used to send the few tokens refilled since the last call (keys whose
+  // record was acknowledged counted as having waited already), 2-4 records per call.
+  KinesisStandin standin(2);
+  ASSERT_TRUE(standin.ok());
+  ProducerHarness harness(standin.endpoint(), {500, 5 << 20, 50}, [](HookProducerOptions& o) {
+    o.shard_rate = {200, 1 << 20};
+  });
+  for (int i = 0; i < 100 && harness.metrics().shard_map_loads.load() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // 1,200 records of 300 keys: each key's next record is ready as soon as its last is acknowledged.
+  harness.AddRecords(0, 1200, 300);
+  ASSERT_TRUE(harness.WaitDone(1200, std::chrono::seconds(60)));
+  const auto calls = standin.Stats()["putRecordsCalls"];
+  const double per_call = 1200.0 / static_cast<double>(calls);
+  std::printf("limiter-bound backlog: 1200 records in %lld calls (%.1f records per call)\n",
+              static_cast<long long>(calls), per_call);
+  // The first two seconds' full buckets go in big calls; afterwards ~20 per call.
+  EXPECT_GE(per_call, 10.0);
+  const auto check = CheckStream(Unpack([&] {
+                                   std::vector<ReadRecord> raw;
+                                   for (auto& r : standin.Records("events"))
+                                     raw.push_back({r.shard_id, r.partition_key, r.data, false});
+                                   return raw;
+                                 }()),
+                                 1200);
+  EXPECT_EQ(check.distinct, 1200u) << check.problem;
+  EXPECT_TRUE(check.order_kept) << check.problem;
+}
+
 }  // namespace
 }  // namespace streamhook::producer
