@@ -35,6 +35,15 @@ Status ReadSpool(object spool, ServeOptions* options) {
   return Status::Ok();
 }
 
+Status ReadProfiles(object profiles, ServeOptions* options) {
+  for (auto [k, v] : profiles) {
+    const std::string key = "profiles." + std::string(k);
+    if (k != "enabled") return Status::InvalidArgument("config file: unknown key '" + key + "'");
+    if (v.get_bool().get(options->profiles) != simdjson::SUCCESS) return WrongType(key, "true or false");
+  }
+  return Status::Ok();
+}
+
 // Bounds that keep values meaningful once they become ints and timer deadlines.
 constexpr uint64_t kMaxIoThreads = 256;
 constexpr uint64_t kMaxTimeoutMs = 24ull * 3600 * 1000;
@@ -107,6 +116,9 @@ Status LoadServeConfigFile(const std::filesystem::path& path, ServeOptions* opti
     } else if (key == "http") {
       if (v.get_object().get(nested) != simdjson::SUCCESS) return WrongType(key, "an object");
       if (Status s = ReadHttp(nested, &options->http); !s.ok()) return s;
+    } else if (key == "profiles") {
+      if (v.get_object().get(nested) != simdjson::SUCCESS) return WrongType(key, "an object");
+      if (Status s = ReadProfiles(nested, options); !s.ok()) return s;
     } else if (key == "drainTimeoutMs") {
       if (Status s = ReadBounded(v, key, 0, kMaxTimeoutMs, &n); !s.ok()) return s;
       options->drain_timeout = std::chrono::milliseconds(n);

@@ -17,6 +17,9 @@ struct ServeOptions {
   uint64_t spool_max_bytes = 4ull << 30;
   uint64_t spool_segment_bytes = 64ull << 20;
   bool fsync = true;
+  // Keep a profile per user from identify/alias (netmera payloads carry it). Off: no profiles.db
+  // work at all, and netmera payloads take the user's attributes from the event itself.
+  bool profiles = true;
   std::chrono::milliseconds drain_timeout{10000};  // SIGTERM: time to deliver what is buffered
 };
 
@@ -25,7 +28,7 @@ struct ServeOptions {
 //    "spool": {"maxBytes": N, "segmentBytes": N, "fsync": true},
 //    "http": {"ioThreads": N, "bodyLimit": N, "headerLimit": N, "readTimeoutMs": N,
 //             "idleTimeoutMs": N, "maxConnections": N},
-//    "drainTimeoutMs": N}
+//    "profiles": {"enabled": true}, "drainTimeoutMs": N}
 // An unknown key or a value of the wrong type is an InvalidArgument naming it.
 Status LoadServeConfigFile(const std::filesystem::path& path, ServeOptions* options);
 

@@ -132,15 +132,7 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
                  damage.problem, damage.records_lost);
   }
 
-  // Profiles before delivery: netmera hooks read only what the updater has applied.
-  auto profile_store =
-      profiles::ProfileStore::Open({options_.data_dir / profiles::kProfilesDbFile, options_.fsync});
-  if (!profile_store.ok()) return profile_store.status();
-  p.profiles = std::move(*profile_store);
-  auto updater = profiles::ProfileUpdater::Create(p.spool.get(), p.profiles.get());
-  if (!updater.ok()) return updater.status();
-  p.profile_updater = std::move(*updater);
-  p.profile_updater->Start();
+  if (Status s = StartProfiles(p); !s.ok()) return s;
 
   auto dead_letters = producer::DeadLetterStore::Open(options_.data_dir / "deadletter");
   if (!dead_letters.ok()) return dead_letters.status();
@@ -183,7 +175,8 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
     r.content_type = "text/plain; version=0.0.4";
     parts_->ingest->AppendPrometheus(&r.body);
     AppendSpoolMetrics(parts_->spool->Stats(), &r.body);
-    AppendProfileMetrics(parts_->profile_updater->stats(), parts_->spool->end_lsn(), &r.body);
+    if (parts_->profile_updater)
+      AppendProfileMetrics(parts_->profile_updater->stats(), parts_->spool->end_lsn(), &r.body);
     parts_->delivery->AppendPrometheus(&r.body);
     parts_->http->AppendPrometheus(&r.body);
     respond(std::move(r));
@@ -194,6 +187,24 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
   p.http = std::make_unique<server::HttpServer>(http, router.AsHandler());
   if (Status s = p.http->Start(); !s.ok()) return s;
   spdlog::info("listening on {}:{} (data in {})", http.host, p.http->port(), options_.data_dir.string());
+  return Status::Ok();
+}
+
+Status ServerApp::StartProfiles(Parts& p) {
+  const std::string cursor = profiles::ProfileUpdaterOptions{}.cursor;
+  if (!options_.profiles) {
+    spdlog::info("profiles off: netmera payloads take user attributes from each event");
+    return p.spool->RemoveCursor(cursor);
+  }
+  // Before delivery: netmera hooks read only what the updater has applied.
+  auto profile_store =
+      profiles::ProfileStore::Open({options_.data_dir / profiles::kProfilesDbFile, options_.fsync});
+  if (!profile_store.ok()) return profile_store.status();
+  p.profiles = std::move(*profile_store);
+  auto updater = profiles::ProfileUpdater::Create(p.spool.get(), p.profiles.get());
+  if (!updater.ok()) return updater.status();
+  p.profile_updater = std::move(*updater);
+  p.profile_updater->Start();
   return Status::Ok();
 }
 

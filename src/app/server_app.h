@@ -37,6 +37,9 @@ class ServerApp {
 
  private:
   struct Parts;
+  // Opens profiles.db and starts applying identify/alias from the spool; with profiles off, drops
+  // the updater's spool cursor instead, so that it holds no segments.
+  Status StartProfiles(Parts& p);
   ServeOptions options_;
   std::unique_ptr<Parts> parts_;
   std::atomic<bool> draining_{false};

@@ -29,6 +29,7 @@ struct ServeFlags {
   std::string log_level = "info";
   bool log_json = false;
   bool no_fsync = false;
+  bool no_profiles = false;
 };
 
 void SetUpLogging(const ServeFlags& flags) {
@@ -53,6 +54,7 @@ int RunServe(const ServeFlags& flags) {
   if (!flags.listen.empty()) options.listen = flags.listen;
   if (!flags.data_dir.empty()) options.data_dir = flags.data_dir;
   if (flags.no_fsync) options.fsync = false;
+  if (flags.no_profiles) options.profiles = false;
 
   // Block the stop signals in every thread; this one waits for them.
   sigset_t stop_signals;
@@ -99,6 +101,8 @@ void RegisterServe(CLI::App& app) {
   serve->add_flag("--log-json", flags->log_json, "log one JSON object per line");
   serve->add_flag("--no-fsync", flags->no_fsync,
                   "do not fsync the spool (benchmarks only: a crash loses events)");
+  serve->add_flag("--no-profiles", flags->no_profiles,
+                  "keep no user profiles (netmera payloads then take attributes from the event)");
   serve->callback([flags] { SetExitCode(RunServe(*flags)); });
 }
 

@@ -42,6 +42,7 @@ TEST_F(ServeConfigFileTest, ReadsEveryKey) {
     "spool": {"maxBytes": 1073741824, "segmentBytes": 8388608, "fsync": false},
     "http": {"ioThreads": 4, "bodyLimit": 2097152, "headerLimit": 32768, "readTimeoutMs": 5000,
              "idleTimeoutMs": 30000, "maxConnections": 500},
+    "profiles": {"enabled": false},
     "drainTimeoutMs": 2500
   })");
   ASSERT_TRUE(status.ok()) << status.ToString();
@@ -57,6 +58,7 @@ TEST_F(ServeConfigFileTest, ReadsEveryKey) {
   EXPECT_EQ(options_.http.idle_timeout, milliseconds(30000));
   EXPECT_EQ(options_.http.max_connections, 500u);
   EXPECT_EQ(options_.drain_timeout, milliseconds(2500));
+  EXPECT_FALSE(options_.profiles);
 }
 
 TEST_F(ServeConfigFileTest, AbsentKeysKeepTheirValues) {
@@ -121,6 +123,9 @@ TEST_F(ServeConfigFileTest, WrongTypesNameTheKey) {
   ExpectRejectedNaming(R"({"http": {"readTimeoutMs": "5000"}})", "http.readTimeoutMs");
   ExpectRejectedNaming(R"({"http": {"idleTimeoutMs": {}}})", "http.idleTimeoutMs");
   ExpectRejectedNaming(R"({"http": {"maxConnections": 1e3}})", "http.maxConnections");
+  ExpectRejectedNaming(R"({"profiles": false})", "profiles");
+  ExpectRejectedNaming(R"({"profiles": {"enabled": "no"}})", "profiles.enabled");
+  ExpectRejectedNaming(R"({"profiles": {"off": true}})", "profiles.off");
 }
 
 // Values too large for the option's type must not wrap into zero or negative numbers: the

@@ -48,6 +48,8 @@ class StreamhookServer {
   void Kill9();
   // Kill9() (when running), then Start() on the same data directory and port.
   bool Restart();
+  // The `serve` arguments of the next Start() (e.g. to restart with another flag).
+  void SetExtraArgs(std::vector<std::string> extra_args) { extra_args_ = std::move(extra_args); }
   // SIGTERM and wait; the exit status as from waitpid (0 expected), -1 when it did not stop.
   int Stop();
   bool Running();
