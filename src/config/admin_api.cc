@@ -182,6 +182,7 @@ HttpResponse AdminApi::ServeHook(const HttpRequest& request, std::string_view id
     return HookResponse(200, *updated);
   }
   if (request.method == "DELETE") {
+    if (std::optional<HttpResponse> refused = DeadLettersBlockDelete(request, id)) return std::move(*refused);
     Status deleted = store_->DeleteHook(id);
     if (!deleted.ok()) return StatusResponse(deleted);
     spdlog::info("admin API: hook {} deleted", id);

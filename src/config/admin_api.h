@@ -54,6 +54,11 @@ class AdminApi {
   // segments: "dead-letters" and what follows it in the path (admin_dead_letters.cc).
   HttpResponse ServeDeadLetters(const HttpRequest& request, std::string_view hook_id,
                                 std::span<const std::string_view> segments) const;
+  // Before DELETE /admin/v1/hooks/{id}: the hook's dead letters would be unreachable once it is
+  // gone, so a hook that has some is refused (409 has_dead_letters) unless the request says
+  // ?deadLetters=purge, which purges them first. nullopt: go on deleting.
+  std::optional<HttpResponse> DeadLettersBlockDelete(const HttpRequest& request,
+                                                     std::string_view hook_id) const;
   HttpResponse ServeSources(const HttpRequest& request) const;
   HttpResponse ServeSource(const HttpRequest& request, std::string_view id) const;
 

@@ -214,6 +214,32 @@ bool Allows(std::string_view allowed, std::string_view method) {
 
 }  // namespace
 
+std::optional<HttpResponse> AdminApi::DeadLettersBlockDelete(const HttpRequest& request,
+                                                             std::string_view hook_id) const {
+  Query query;
+  if (MaybeFieldError error = ParseQuery(request.query, {"deadLetters"}, &query))
+    return FieldErrorResponse(*error);
+  const auto mode = query.find("deadLetters");
+  if (mode != query.end() && mode->second != "purge") {
+    return FieldErrorResponse(InvalidParameter("deadLetters", "must be \"purge\" when given"));
+  }
+  if (dead_letters_ == nullptr || !store_->GetHook(hook_id).ok()) return std::nullopt;  // the delete answers
+  size_t total = 0;
+  if (auto listed = dead_letters_->List(hook_id, 0, 0, &total); !listed.ok())
+    return StatusResponse(listed.status());
+  if (total == 0) return std::nullopt;
+  if (mode == query.end()) {
+    return ErrorResponse(409, "has_dead_letters",
+                         "hook " + std::string(hook_id) + " still has " + std::to_string(total) +
+                             " dead letters, which deleting it would make unreachable: replay or purge them "
+                             "first (streamhook dlq replay|purge), or delete with ?deadLetters=purge");
+  }
+  auto purged = dead_letters_->Purge(hook_id, total);
+  if (!purged.ok()) return StatusResponse(purged.status());
+  spdlog::info("admin API: {} dead letters of hook {} purged before deleting it", *purged, hook_id);
+  return std::nullopt;
+}
+
 HttpResponse AdminApi::ServeDeadLetters(const HttpRequest& request, std::string_view hook_id,
                                         std::span<const std::string_view> segments) const {
   // Which route and its methods first, so that 404 and 405 do not depend on the hook or setup.

@@ -284,5 +284,29 @@ TEST_F(AdminApiTest, DeadLettersWithoutAnAdminAre501) {
   }
 }
 
+TEST_F(DeadLettersTest, DeletingAHookWithDeadLettersNeedsThemHandledFirst) {
+  const HttpResponse refused = Call("DELETE", "/admin/v1/hooks/h1");
+  ExpectError(refused, 409, "has_dead_letters");
+  EXPECT_NE(StringAt(refused, "/message").find("5 dead letters"), std::string::npos) << refused.body;
+  EXPECT_EQ(Call("GET", "/admin/v1/hooks/h1").status, 200) << "the hook is still there";
+  EXPECT_EQ(fake_.letters["h1"].size(), 5u);
+
+  ExpectParameterError(WithQuery("DELETE", "/admin/v1/hooks/h1", "deadLetters=keep"), "deadLetters");
+  ExpectParameterError(WithQuery("DELETE", "/admin/v1/hooks/h1", "force=1"), "force");
+
+  const HttpResponse deleted = WithQuery("DELETE", "/admin/v1/hooks/h1", "deadLetters=purge");
+  EXPECT_EQ(deleted.status, 204) << deleted.body;
+  EXPECT_TRUE(fake_.letters["h1"].empty());
+  EXPECT_EQ(fake_.letters["other"].size(), 1u) << "only that hook's letters";
+  ExpectError(Call("GET", "/admin/v1/hooks/h1"), 404, "not_found");
+
+  // A hook without dead letters is deleted as before; an unknown one is still a 404.
+  ASSERT_EQ(Call("POST", "/admin/v1/hooks", R"({"id":"h2","name":"h","streamName":"s","triggers":["TRACK"]})")
+                .status,
+            201);
+  EXPECT_EQ(Call("DELETE", "/admin/v1/hooks/h2").status, 204);
+  ExpectError(Call("DELETE", "/admin/v1/hooks/h3"), 404, "not_found");
+}
+
 }  // namespace
 }  // namespace streamhook::config
