@@ -38,10 +38,13 @@ HttpResponse Json(int status, std::string body) {
   return r;
 }
 
+// One unlabelled Prometheus sample with its TYPE line.
+void AppendMetric(std::string* out, const char* type, const char* name, uint64_t value) {
+  out->append(std::string("# TYPE ") + name + " " + type + "\n" + name + " " + std::to_string(value) + "\n");
+}
+
 void AppendSpoolMetrics(const spool::SpoolStats& s, std::string* out) {
-  auto line = [out](const char* type, const char* name, uint64_t v) {
-    out->append(std::string("# TYPE ") + name + " " + type + "\n" + name + " " + std::to_string(v) + "\n");
-  };
+  auto line = [out](const char* type, const char* name, uint64_t v) { AppendMetric(out, type, name, v); };
   line("gauge", "streamhook_spool_bytes", s.bytes_on_disk);
   line("gauge", "streamhook_spool_max_bytes", s.max_bytes);
   line("gauge", "streamhook_spool_segments", s.segments);
@@ -53,9 +56,7 @@ void AppendSpoolMetrics(const spool::SpoolStats& s, std::string* out) {
 }
 
 void AppendProfileMetrics(const profiles::UpdaterStats& s, spool::Lsn spool_end, std::string* out) {
-  auto line = [out](const char* type, const char* name, uint64_t v) {
-    out->append(std::string("# TYPE ") + name + " " + type + "\n" + name + " " + std::to_string(v) + "\n");
-  };
+  auto line = [out](const char* type, const char* name, uint64_t v) { AppendMetric(out, type, name, v); };
   line("counter", "streamhook_profile_changes_applied_total", s.applied.applied);
   line("counter", "streamhook_profile_profiles_created_total", s.applied.created);
   line("counter", "streamhook_profile_merges_total", s.applied.merged);

@@ -40,14 +40,6 @@ Result<std::string> ReplayPartitionKey(const std::string& setting, std::string_v
   return hooks::PartitionKeyFor(setting, view);
 }
 
-producer::AggregationOptions ProducerAggregation(const config::Hook& hook) {
-  return {hook.aggregation.enabled, hook.aggregation.max_bytes};
-}
-
-producer::ShardRateSettings ProducerShardRate(const config::Hook& hook) {
-  return {hook.shard_rate.records_per_second, hook.shard_rate.bytes_per_second};
-}
-
 }  // namespace
 
 Result<std::unique_ptr<HookRunner>> HookRunner::Create(
@@ -64,9 +56,9 @@ Result<std::unique_ptr<HookRunner>> HookRunner::Create(
   options.hook_id = hook.id;
   options.stream = hook.stream_name;
   options.batch = hook.batch;
-  options.aggregation = ProducerAggregation(hook);
+  options.aggregation = hook.aggregation;
   options.record_ttl_ms = hook.record_ttl_ms;
-  options.shard_rate = ProducerShardRate(hook);
+  options.shard_rate = hook.shard_rate;
   HookRunner* self = runner.get();
   runner->producer_ = std::make_unique<producer::HookProducer>(
       strand, std::move(options), std::move(clients), dead_letters,
@@ -100,7 +92,7 @@ void HookRunner::Apply(const config::Hook& hook, bool active, spool::Lsn change_
                        const aws::StreamLimits& limits) {
   hook_ = hook;
   producer_->Update(hook.stream_name, hook.batch, limits);
-  producer_->SetDeliveryOptions(ProducerAggregation(hook), hook.record_ttl_ms, ProducerShardRate(hook));
+  producer_->SetDeliveryOptions(hook.aggregation, hook.record_ttl_ms, hook.shard_rate);
   if (active && !active_ && inactive_since_) {
     inactive_windows_.emplace_back(*inactive_since_, change_lsn);
     SaveWindowLine("closed " + std::to_string(*inactive_since_) + " " + std::to_string(change_lsn));

@@ -61,11 +61,8 @@
 
 namespace streamhook::producer {
 
-// Mirrors config::Hook::aggregation.
-struct AggregationOptions {
-  bool enabled = false;
-  int64_t max_bytes = 51200;  // largest packed record (data + partition key)
-};
+// config::Hook::aggregation: whether to pack KPL records, and the largest one (data + key).
+using AggregationOptions = config::AggregationSettings;
 
 struct HookProducerOptions {
   std::string hook_id;

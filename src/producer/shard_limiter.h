@@ -19,12 +19,12 @@
 #include <chrono>
 #include <cstdint>
 
+#include "config/model.h"
+
 namespace streamhook::producer {
 
-struct ShardRateSettings {
-  int64_t records_per_second = 1000;
-  int64_t bytes_per_second = 1 << 20;
-};
+// The per-shard cap, as a hook configures it (1,000 records/s and 1 MiB/s by default).
+using ShardRateSettings = config::ShardRateSettings;
 
 struct ShardLimiterSettings {
   ShardRateSettings cap;

@@ -79,25 +79,28 @@ void ShardMapRefresher::Load() {
   client->DescribeStreamSummary(
       stream_, back([this, client, generation, back](aws::AwsResult<aws::StreamSummary> summary) {
         if (generation != generation_) return;
-        OnSummary(summary);
+        bool changed = OnSummary(summary);
         if (placement_ == KeyPlacement::kByService) {
           // Keys do not choose shards: there is no map to keep.
           loading_ = false;
           if (map_.loaded()) {
             map_.Clear();
             ++version_;
+            changed = true;
           }
-          if (on_change_) on_change_();
+          if (changed && on_change_) on_change_();
           return Finish(Clock::now() + options_.interval);
         }
-        client->ListShards(stream_, back([this, generation](aws::AwsResult<std::vector<aws::Shard>> shards) {
-                             OnShards(generation, std::move(shards));
+        client->ListShards(stream_,
+                           back([this, generation, changed](aws::AwsResult<std::vector<aws::Shard>> shards) {
+                             OnShards(generation, std::move(shards), changed);
                            }));
       }));
 }
 
-void ShardMapRefresher::OnSummary(const aws::AwsResult<aws::StreamSummary>& summary) {
+bool ShardMapRefresher::OnSummary(const aws::AwsResult<aws::StreamSummary>& summary) {
   const KeyPlacement before = placement_;
+  const bool settled_before = placement_settled_;
   summary_failed_ = false;
   if (summary.ok()) {
     placement_ = summary->record_distribution == "AUTO" ? KeyPlacement::kByService : KeyPlacement::kByKey;
@@ -110,7 +113,7 @@ void ShardMapRefresher::OnSummary(const aws::AwsResult<aws::StreamSummary>& summ
     }
   } else if (summary.error().retryable) {
     summary_failed_ = true;  // keep what we knew; ask again soon
-    return;
+    return false;
   } else {
     placement_ = KeyPlacement::kUnknown;
     if (!placement_settled_ || before != placement_) {
@@ -121,16 +124,18 @@ void ShardMapRefresher::OnSummary(const aws::AwsResult<aws::StreamSummary>& summ
     }
   }
   placement_settled_ = true;
+  return placement_ != before || !settled_before;
 }
 
-void ShardMapRefresher::OnShards(uint64_t generation, aws::AwsResult<std::vector<aws::Shard>> result) {
+void ShardMapRefresher::OnShards(uint64_t generation, aws::AwsResult<std::vector<aws::Shard>> result,
+                                 bool placement_changed) {
   if (generation != generation_) return;
   loading_ = false;
   Status status = result.ok() ? map_.Load(*result) : result.error().ToStatus();
   if (!status.ok()) {
     // Keep predicting with what we had; the producer does not need the map to deliver.
     spdlog::debug("shard map of stream {}: {}", stream_, status.ToString());
-    if (on_change_) on_change_();  // the placement may have settled all the same
+    if (placement_changed && on_change_) on_change_();  // the placement settled all the same
     return Schedule(Clock::now() + options_.retry);
   }
   ++loads_;

@@ -64,8 +64,10 @@ class ShardMapRefresher {
  private:
   void Schedule(std::chrono::steady_clock::time_point at);
   void Load();
-  void OnSummary(const aws::AwsResult<aws::StreamSummary>& summary);
-  void OnShards(uint64_t generation, aws::AwsResult<std::vector<aws::Shard>> result);
+  // Takes the stream's mode and placement from a summary; true when the placement changed (or
+  // became settled), which the producer must hear about even if the map does not change.
+  bool OnSummary(const aws::AwsResult<aws::StreamSummary>& summary);
+  void OnShards(uint64_t generation, aws::AwsResult<std::vector<aws::Shard>> result, bool placement_changed);
   void Finish(std::chrono::steady_clock::time_point next);
 
   Strand strand_;

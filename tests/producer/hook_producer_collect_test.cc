@@ -76,8 +76,7 @@ TEST(HookProducerCollector, OneCallCarriesSeveralShardsAndOnlyThrottledRecordsAr
 
   ASSERT_TRUE(standin.Control(R"({"throttleShards":[]})"));
   ASSERT_TRUE(harness.WaitDone(2 * keys, std::chrono::seconds(20)));
-  std::vector<ReadRecord> stored;
-  for (auto& r : standin.Records("events")) stored.push_back({r.shard_id, r.partition_key, r.data, false});
+  const std::vector<ReadRecord> stored = StandinRecords(standin);
   EXPECT_EQ(stored.size(), static_cast<size_t>(keys)) << "each record of the second round stored once";
   for (const auto& [lsn, times] : harness.done()) EXPECT_EQ(times, 1) << "lsn " << lsn;
   std::printf(
@@ -108,13 +107,7 @@ TEST(HookProducerCollector, ALimiterBoundBacklogIsSentInBatchesNotTokenByToken) 
               static_cast<long long>(calls), per_call);
   // The first two seconds' full buckets go in big calls; afterwards ~20 per call.
   EXPECT_GE(per_call, 10.0);
-  const auto check = CheckStream(Unpack([&] {
-                                   std::vector<ReadRecord> raw;
-                                   for (auto& r : standin.Records("events"))
-                                     raw.push_back({r.shard_id, r.partition_key, r.data, false});
-                                   return raw;
-                                 }()),
-                                 1200);
+  const auto check = CheckStream(Unpack(StandinRecords(standin)), 1200);
   EXPECT_EQ(check.distinct, 1200u) << check.problem;
   EXPECT_TRUE(check.order_kept) << check.problem;
 }

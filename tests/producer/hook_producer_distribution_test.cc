@@ -25,11 +25,9 @@ struct StoredRecords {
 
 StoredRecords Stored(KinesisStandin& standin, size_t skip = 0) {
   StoredRecords out;
-  std::vector<ReadRecord> raw;
-  const auto records = standin.Records("events");
-  for (size_t i = skip; i < records.size(); ++i) {
-    const auto& r = records[i];
-    raw.push_back({r.shard_id, r.partition_key, r.data, false});
+  std::vector<ReadRecord> raw = StandinRecords(standin);
+  raw.erase(raw.begin(), raw.begin() + static_cast<std::ptrdiff_t>(std::min(skip, raw.size())));
+  for (const auto& r : raw) {
     out.aggregated += aws::IsAggregated(r.data) ? 1 : 0;
     out.shards.insert(r.shard_id);
   }

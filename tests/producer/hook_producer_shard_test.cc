@@ -111,14 +111,7 @@ TEST(HookProducerShards, AHotShardIsSlowedAloneAndTheOthersFlow) {
   EXPECT_EQ(cool_rate, 1000) << "the other shards keep the cap";
   ASSERT_TRUE(standin.Control(R"({"throttleShards":[]})"));
   ASSERT_TRUE(harness.WaitDone(count));
-  const auto check = CheckStream(
-      [&] {
-        std::vector<ReadRecord> records;
-        for (auto& r : standin.Records("events"))
-          records.push_back({r.shard_id, r.partition_key, r.data, false});
-        return records;
-      }(),
-      count);
+  const auto check = CheckStream(StandinRecords(standin), count);
   EXPECT_EQ(check.distinct, static_cast<size_t>(count));
   EXPECT_EQ(check.duplicates, 0u);
   EXPECT_TRUE(check.order_kept) << check.problem;

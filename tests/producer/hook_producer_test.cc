@@ -14,9 +14,7 @@ namespace {
 
 // The stand-in's stored records, KPL records unpacked.
 std::vector<ReadRecord> Stored(testing::KinesisStandin& standin) {
-  std::vector<ReadRecord> records;
-  for (auto& r : standin.Records("events")) records.push_back({r.shard_id, r.partition_key, r.data, false});
-  return Unpack(records);
+  return Unpack(StandinRecords(standin));
 }
 
 TEST(HookProducer, RetriesOnlyThrottledRecordsAndKeepsPerKeyOrder) {

@@ -63,9 +63,7 @@ TEST_P(Throughput, PrintsFigures) {
       0, kRecords, [&](int i) { return keys[i]; }, 150);
   ASSERT_TRUE(harness.WaitDone(kRecords, std::chrono::seconds(300)));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::vector<ReadRecord> raw;
-  for (auto& r : standin.Records("events")) raw.push_back({r.shard_id, r.partition_key, r.data, false});
-  const auto check = CheckStream(Unpack(raw), kRecords);
+  const auto check = CheckStream(Unpack(StandinRecords(standin)), kRecords);
   EXPECT_EQ(check.distinct, static_cast<size_t>(kRecords)) << check.problem;
   if (mode.ordered) {
     EXPECT_TRUE(check.order_kept) << check.problem;

@@ -156,6 +156,12 @@ std::vector<ReadRecord> ReadStream(const std::string& endpoint, const std::strin
   return out;
 }
 
+std::vector<ReadRecord> StandinRecords(testing::KinesisStandin& standin, const std::string& stream) {
+  std::vector<ReadRecord> records;
+  for (auto& r : standin.Records(stream)) records.push_back({r.shard_id, r.partition_key, r.data, false});
+  return records;
+}
+
 std::vector<ReadRecord> Unpack(const std::vector<ReadRecord>& kinesis_records) {
   std::vector<ReadRecord> out;
   for (const auto& r : kinesis_records) {

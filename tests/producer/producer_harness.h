@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "producer/hook_producer.h"
+#include "support/kinesis_standin.h"
 #include "support/test_env.h"
 
 namespace streamhook::producer {
@@ -69,6 +70,10 @@ struct ReadRecord {
 std::vector<ReadRecord> ReadStream(const std::string& endpoint, const std::string& stream);
 // The stream's shards through ListShards (a fresh client).
 std::vector<aws::Shard> ListStreamShards(const std::string& endpoint, const std::string& stream);
+
+// The stand-in's accepted records of `stream` in acceptance order, KPL records not unpacked.
+std::vector<ReadRecord> StandinRecords(testing::KinesisStandin& standin,
+                                       const std::string& stream = "events");
 
 // Unpacks KPL aggregated records (aws::Deaggregate) into their user records, in order.
 std::vector<ReadRecord> Unpack(const std::vector<ReadRecord>& kinesis_records);
