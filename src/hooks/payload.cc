@@ -34,6 +34,28 @@ void OptionalString(JsonWriter& w, std::string_view key, std::string_view value)
   w.String(value);
 }
 
+// The netmera "user" without a profile: what the event itself says of the user.
+void WriteEventUser(element message, const EventView& event, JsonWriter& w) {
+  std::string attributes_storage;
+  const std::string_view attributes = AttributesJson(message, &attributes_storage);
+  std::string_view email;
+  if (message.at_pointer("/traits/email").get(email) != simdjson::SUCCESS) {
+    if (message.at_pointer("/context/traits/email").get(email) != simdjson::SUCCESS) email = {};
+  }
+  w.BeginObject();
+  OptionalString(w, "userId", event.user_id);
+  OptionalString(w, "anonymousId", event.anonymous_id);
+  w.Key("attributes");
+  w.Raw(attributes);
+  w.Key("identities");
+  w.BeginObject();
+  OptionalString(w, "userId", event.user_id);
+  OptionalString(w, "anonymousId", event.anonymous_id);
+  OptionalString(w, "email", email);
+  w.EndObject();
+  w.EndObject();
+}
+
 }  // namespace
 
 Status BuildPayload(const config::Hook& hook, const EventView& event, std::string* out,
@@ -47,12 +69,6 @@ Status BuildPayload(const config::Hook& hook, const EventView& event, std::strin
   if (parser.parse(event.json.data(), event.json.size()).get(message) != simdjson::SUCCESS ||
       !message.is_object()) {
     return Status::InvalidArgument("stored event " + std::string(event.message_id) + " is not a JSON object");
-  }
-  std::string attributes_storage;
-  const std::string_view attributes = AttributesJson(message, &attributes_storage);
-  std::string_view email;
-  if (message.at_pointer("/traits/email").get(email) != simdjson::SUCCESS) {
-    if (message.at_pointer("/context/traits/email").get(email) != simdjson::SUCCESS) email = {};
   }
   std::string_view timestamp;
   if (message["timestamp"].get(timestamp) != simdjson::SUCCESS) timestamp = {};
@@ -76,18 +92,7 @@ Status BuildPayload(const config::Hook& hook, const EventView& event, std::strin
   if (profile) {
     profiles::WriteProfileUser(*profile, event, w);
   } else {
-    w.BeginObject();
-    OptionalString(w, "userId", event.user_id);
-    OptionalString(w, "anonymousId", event.anonymous_id);
-    w.Key("attributes");
-    w.Raw(attributes);
-    w.Key("identities");
-    w.BeginObject();
-    OptionalString(w, "userId", event.user_id);
-    OptionalString(w, "anonymousId", event.anonymous_id);
-    OptionalString(w, "email", email);
-    w.EndObject();
-    w.EndObject();
+    WriteEventUser(message, event, w);
   }
   w.Key("timestamp");
   w.String(timestamp.empty() ? FormatIso8601Millis(event.received_at_ms) : timestamp);
