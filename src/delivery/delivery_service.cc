@@ -92,7 +92,10 @@ void DeliveryService::ProfileNotifierLoop() {
     if (profiles_->WaitApplied(seen, std::chrono::milliseconds(200))) {
       seen = profiles_->applied_end();
       asio::post(strand_, [this] {
-        for (auto& [id, runner] : runners_) runner->Wake();
+        // Only netmera hooks wait for profiles; the others have their own wake-ups.
+        for (auto& [id, runner] : runners_) {
+          if (runner->hook().payload_format == config::PayloadFormat::kNetmera) runner->Wake();
+        }
       });
     }
   }

@@ -56,7 +56,7 @@ class DeliveryService {
   void UpdateClient(const std::optional<config::KinesisConnector>& connector);
   void FetchLimits(const std::string& hook_id, const std::string& stream);
   void NotifierLoop();
-  // Wakes the runners when the profile updater moves on (netmera hooks wait for it).
+  // Wakes the netmera hooks' runners when the profile updater moves on (they wait for it).
   void ProfileNotifierLoop();
   std::filesystem::path WindowsFile(const std::string& hook_id) const;
 
