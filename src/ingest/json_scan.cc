@@ -97,7 +97,14 @@ error_code ReadValue(ondemand::value& value, int depth, bool unescape, std::vect
     case ondemand::json_type::number:
       out->kind = JsonKind::kNumber;
       out->raw = out->text = TrimTrailingSpace(value.raw_json_token());
-      return IsJsonNumber(out->raw) ? SUCCESS : simdjson::NUMBER_ERROR;
+      if (!IsJsonNumber(out->raw)) return simdjson::NUMBER_ERROR;
+      // Later stages (netmera payloads, partition-key pointers, profiles) read stored events with
+      // simdjson's DOM, which refuses integers beyond 64 bits and numbers beyond a double: such an
+      // event would be acknowledged and then never built. Refuse it here, where the client learns why.
+      if (ondemand::number number; value.get_number().get(number) != SUCCESS) {
+        return simdjson::NUMBER_OUT_OF_RANGE;
+      }
+      return SUCCESS;
     case ondemand::json_type::boolean:
       out->kind = JsonKind::kBool;
       out->raw = TrimTrailingSpace(value.raw_json_token());

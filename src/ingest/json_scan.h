@@ -74,7 +74,7 @@ simdjson::error_code ForEachField(simdjson::ondemand::object& object, OnField&& 
 simdjson::simdjson_result<std::string_view> SpanToCurrent(simdjson::ondemand::value& value,
                                                           const char* start);
 
-// True when `text` is a JSON number (RFC 8259 grammar); any magnitude is accepted.
+// True when `text` is a JSON number by the RFC 8259 grammar (its magnitude is not checked here).
 bool IsJsonNumber(std::string_view text);
 
 // A padded view of `body` for simdjson: the body itself when its string has spare capacity for

@@ -12,9 +12,16 @@ using simdjson::SUCCESS;
 namespace ondemand = simdjson::ondemand;
 
 IngestError JsonError(error_code error) {
-  std::string message = error == simdjson::EMPTY
-                            ? "the body is empty; send a JSON object"
-                            : std::string("the body is not valid JSON: ") + simdjson::error_message(error);
+  std::string message;
+  if (error == simdjson::EMPTY) {
+    message = "the body is empty; send a JSON object";
+  } else if (error == simdjson::NUMBER_OUT_OF_RANGE) {
+    message =
+        "a number in the body is out of range: integers must fit in 64 bits and other numbers in a "
+        "double; send larger values as strings";
+  } else {
+    message = std::string("the body is not valid JSON: ") + simdjson::error_message(error);
+  }
   return RequestError(400, ErrorCode::kInvalidJson, std::move(message));
 }
 
