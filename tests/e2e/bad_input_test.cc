@@ -45,6 +45,13 @@ std::vector<BadCase> BadIngestCases() {
                    "JSON"});
   cases.push_back(
       {"body not an object", "/v1/track", R"(["bad-array"])", true, {400}, "not_an_object", "object"});
+  cases.push_back({"number beyond 64 bits",
+                   "/v1/group",
+                   R"({"userId":"u1","groupId":66666666666666666666666666,"messageId":"bad-bignum"})",
+                   true,
+                   {400},
+                   "invalid_json",
+                   "out of range"});
   cases.push_back({"batch item not an object",
                    "/v1/batch",
                    R"({"batch":["bad-item"]})",
