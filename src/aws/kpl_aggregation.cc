@@ -1,5 +1,7 @@
 #include "aws/kpl_aggregation.h"
 
+#include <simdjson.h>
+
 #include <cstring>
 #include <unordered_map>
 
@@ -24,8 +26,23 @@ Result<std::vector<UserRecord>> Deaggregate(std::string_view data) {
     return Status::Corruption("KPL aggregated record: MD5 of the protobuf does not match its trailer");
   }
   kpl::AggregatedRecord aggregated;
-  if (!aggregated.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
+  // ParsePartial + IsInitialized: ParseFromArray would also log an ERROR line for every record
+  // missing a required field, and a stream can carry any bytes.
+  if (!aggregated.ParsePartialFromArray(message.data(), static_cast<int>(message.size()))) {
     return Status::Corruption("KPL aggregated record: the protobuf AggregatedRecord is malformed");
+  }
+  if (!aggregated.IsInitialized()) {
+    return Status::Corruption("KPL aggregated record: a user record lacks its partition key index or data");
+  }
+  for (const auto* table : {&aggregated.partition_key_table(), &aggregated.explicit_hash_key_table()}) {
+    for (const std::string& key : *table) {
+      if (!simdjson::validate_utf8(key.data(), key.size())) {
+        return Status::Corruption(
+            std::string("KPL aggregated record: a ") +
+            (table == &aggregated.partition_key_table() ? "partition" : "explicit hash") +
+            " key is not UTF-8");
+      }
+    }
   }
   std::vector<UserRecord> out;
   out.reserve(aggregated.records_size());

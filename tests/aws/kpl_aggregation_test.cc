@@ -61,5 +61,27 @@ TEST(KplAggregation, KeyIndexOutOfRangeIsCorruption) {
   EXPECT_NE(out.status().message().find("partition key table"), std::string::npos);
 }
 
+// Kinesis keys are Unicode strings: a table entry with invalid UTF-8 (0xff) makes the record
+// corrupt, said so, rather than a key printed as garbage (or protobuf logging per key).
+TEST(KplAggregation, KeyThatIsNotUtf8IsCorruption) {
+  for (const char* which : {"partition", "explicit hash"}) {
+    UserRecord user{"ok", "", "x"};
+    const std::string bad("k\xff", 2);
+    if (std::string_view(which) == "partition") {
+      user.partition_key = bad;
+    } else {
+      user.explicit_hash_key = bad;
+    }
+    const std::string record = Aggregate(std::vector<UserRecord>{user});
+    auto out = Deaggregate(record);
+    ASSERT_FALSE(out.ok()) << which;
+    EXPECT_EQ(out.status().code(), Status::Code::kCorruption);
+    EXPECT_NE(out.status().message().find(std::string(which) + " key is not UTF-8"), std::string::npos)
+        << out.status().message();
+  }
+  const std::string fine = Aggregate(std::vector<UserRecord>{{"k\xc3\xa9", "", "x"}});  // "ké"
+  EXPECT_TRUE(Deaggregate(fine).ok());
+}
+
 }  // namespace
 }  // namespace streamhook::aws
