@@ -26,8 +26,8 @@ bool IsAggregated(std::string_view data);
 
 // The user records inside an aggregated record. Corruption when the MD5 does not match or the
 // protobuf is malformed, points outside its key tables or holds a key that is not UTF-8 (Kinesis
-// keys are Unicode strings); InvalidArgument when `data` is not
-// in the aggregated format at all (callers check IsAggregated first).
+// keys are Unicode strings); InvalidArgument when `data` is not in the aggregated format at all
+// (callers check IsAggregated first).
 Result<std::vector<UserRecord>> Deaggregate(std::string_view data);
 
 // Packs user records into one aggregated record's data (key tables deduplicated). The caller picks
