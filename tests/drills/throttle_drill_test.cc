@@ -1,7 +1,13 @@
-// Throttling storm: under load Kinesis answers half of the records with
-// ProvisionedThroughputExceededException for kThrottleStorm. Every throttled record is retried until
-// it lands, nothing acknowledged is lost, and one user's records stay in order on the stream.
+// Throttling, two ways, each for kThrottleStorm under load:
+// - a storm: Kinesis answers half of the records with ProvisionedThroughputExceededException
+//   whatever the rate (the worst case for an adaptive limiter: sending less does not help);
+// - shared shards: each shard takes only 50 records/s, as when other writers use the rest of its
+//   budget (how Kinesis throttles: by rate). The adaptive limiter should settle near that.
+// Either way every throttled record is retried until it lands, nothing acknowledged is lost, and
+// one user's records stay in order on the stream. The rates are printed, not asserted.
 #include <cstdio>
+#include <map>
+#include <string>
 #include <thread>
 
 #include "drills/delivery_check.h"
@@ -54,6 +60,59 @@ TEST_F(ThrottleDrill, HalfThrottledLosesNothingAndKeepsKeyOrder) {
   EXPECT_GT(stats["recordsThrottled"], 0) << "the storm did not throttle anything";
   EXPECT_EQ(Metric("streamhook_records_dead_lettered_total", hook), 0)
       << "throttled records are retried, not dropped";
+  EXPECT_EQ(check.missing, 0u) << "first missing: "
+                               << (check.missing_examples.empty() ? "" : check.missing_examples.front());
+  EXPECT_EQ(check.order_violations, 0u) << check.order_example;
+  EXPECT_EQ(check.foreign, 0u);
+}
+
+TEST_F(ThrottleDrill, SharedShardsSettleNearWhatTheyTake) {
+  constexpr int kShardBudget = 50;  // records/s per shard; the stand-in's streams have 4 shards
+  ASSERT_TRUE(StartAll());
+  const std::string hook = CreateHook(kStream);
+  ASSERT_FALSE(hook.empty());
+  LoadSender load(server().port(), write_key(), {.pause = std::chrono::milliseconds(200)});
+  load.Start();
+  ASSERT_TRUE(load.WaitForAcknowledged(5, std::chrono::seconds(60)));
+
+  ASSERT_TRUE(standin().Control(R"({"shardRecordsPerSecond":)" + std::to_string(kShardBudget) + "}"));
+  std::map<std::string, int64_t> before = standin().Stats();
+  const double delivered_before = Metric("streamhook_records_delivered_total", hook);
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(kThrottleStorm / 2);
+  // The second half shows where the limiter settled; the first includes finding it.
+  std::map<std::string, int64_t> middle = standin().Stats();
+  const double delivered_middle = Metric("streamhook_records_delivered_total", hook);
+  const auto middle_time = Clock::now();
+  std::this_thread::sleep_for(kThrottleStorm / 2);
+  std::map<std::string, int64_t> after = standin().Stats();
+  const double delivered_after = Metric("streamhook_records_delivered_total", hook);
+  const double second_half = SecondsSince(middle_time);
+  const double whole = SecondsSince(start);
+  ASSERT_TRUE(standin().Control(R"({"shardRecordsPerSecond":0})"));
+  const auto end = Clock::now();
+  load.Stop();
+  ASSERT_TRUE(WaitForDelivery(std::chrono::seconds(120)));
+  const double drain_seconds = SecondsSince(end);
+
+  auto share = [](std::map<std::string, int64_t>& from, std::map<std::string, int64_t>& to) {
+    const double received = static_cast<double>(to["recordsReceived"] - from["recordsReceived"]);
+    const double throttled = static_cast<double>(to["recordsThrottled"] - from["recordsThrottled"]);
+    return received > 0 ? 100.0 * throttled / received : 0.0;
+  };
+  const DeliveryCheck check = CheckDelivery(load.acknowledged_ids(), standin().Records(kStream));
+  std::printf(
+      "[drill] shared shards: 4 shards x %d records/s = %d/s to take; delivered %.0f/s over the %.1f s "
+      "(%.0f/s in its second half); %.1f%% of the records sent were throttled (%.1f%% in the second half); "
+      "drained %.2f s after it\n",
+      kShardBudget, 4 * kShardBudget, (delivered_after - delivered_before) / whole, whole,
+      (delivered_after - delivered_middle) / second_half, share(before, after), share(middle, after),
+      drain_seconds);
+  PrintCheck("shared shards", check);
+  EXPECT_GT(after["recordsThrottled"] - before["recordsThrottled"], 0)
+      << "the budget did not throttle anything";
+  EXPECT_GT(delivered_after, delivered_before) << "nothing delivered while the shards were shared";
+  EXPECT_EQ(Metric("streamhook_records_dead_lettered_total", hook), 0);
   EXPECT_EQ(check.missing, 0u) << "first missing: "
                                << (check.missing_examples.empty() ? "" : check.missing_examples.front());
   EXPECT_EQ(check.order_violations, 0u) << check.order_example;

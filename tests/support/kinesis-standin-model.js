@@ -34,6 +34,10 @@ const state = {
   faults: {
     throttleShare: 0, internalFailureShare: 0, http500Share: 0, resetShare: 0, delayMs: 0,
     streamError: null, down: false, throttleShards: [],
+    // Records per second each shard takes (0: no limit), as Kinesis enforces its per-shard
+    // budget: a token bucket holding one second's worth; what finds it empty is throttled. Set it
+    // below 1,000 to play a shard that other writers share.
+    shardRecordsPerSecond: 0,
     // 'AUTO': streams report themselves on-demand with the AUTO record distribution strategy and
     // put each record on a random shard, ignoring partition keys, as Kinesis then may.
     recordDistribution: 'USER_PARTITION_KEY',
@@ -134,9 +138,27 @@ function placeRecord(stream, r, where) {
 }
 
 // The injected per-record failure for a placed record, or null to accept it.
+// Takes one record from the shard's bucket; false when the shard's per-second budget is spent.
+function takeShardCapacity(shard) {
+  const rate = state.faults.shardRecordsPerSecond;
+  if (rate === 0) return true;
+  const now = Date.now();
+  if (shard.bucketRate !== rate) {  // first use, or the budget changed: start full
+    shard.bucketRate = rate;
+    shard.tokens = rate;
+    shard.tokensMs = now;
+  }
+  shard.tokens = Math.min(rate, shard.tokens + (rate * (now - shard.tokensMs)) / 1000);
+  shard.tokensMs = now;
+  if (shard.tokens < 1) return false;
+  shard.tokens -= 1;
+  return true;
+}
+
 function recordFault(stream, placed) {
   ++state.stats.recordsReceived;
-  if (state.faults.throttleShards.includes(placed.shard.id) || Math.random() < state.faults.throttleShare) {
+  if (state.faults.throttleShards.includes(placed.shard.id) || Math.random() < state.faults.throttleShare ||
+      !takeShardCapacity(placed.shard)) {
     ++state.stats.recordsThrottled;
     return { ErrorCode: 'ProvisionedThroughputExceededException',
       ErrorMessage: `Rate exceeded for shard ${placed.shard.id} in stream ${stream.name} under account ${ACCOUNT}.` };
@@ -269,6 +291,10 @@ function applyControl(update) {
   for (const [key, value] of Object.entries(update)) {
     if (SHARE_FIELDS.includes(key)) {
       if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return `${key} must be a number from 0 to 1`;
+    } else if (key === 'shardRecordsPerSecond') {
+      if (!Number.isInteger(value) || value < 0 || value > 1000000) {
+        return 'shardRecordsPerSecond must be a whole number from 0 (no limit) to 1000000';
+      }
     } else if (key === 'delayMs') {
       if (typeof value !== 'number' || !(value >= 0 && value <= 600000)) return 'delayMs must be 0..600000';
     } else if (key === 'streamError') {

@@ -12,7 +12,8 @@
 //   POST /_control {throttleShare, internalFailureShare, http500Share, resetShare: 0..1,
 //                   delayMs: ms, streamError: "ResourceNotFoundException"|"AccessDeniedException"|null,
 //                   down: bool, throttleShards: ["shardId-000000000001", ...],
-//                   recordDistribution: "AUTO"|"USER_PARTITION_KEY"}
+//                   recordDistribution: "AUTO"|"USER_PARTITION_KEY",
+//                   shardRecordsPerSecond: N (each shard's budget, 0 = none)}
 //        merges the given fields into the current faults and answers them all; GET /_control reads.
 //   GET /_records?stream=S  {"records": [{shardId, sequenceNumber, partitionKey, data, arrivalMs,
 //                           accessKeyId}]}

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <thread>
 
 #include "aws/kinesis_client.h"
 
@@ -107,6 +109,36 @@ TEST(KinesisStandin, ThrottleShareFailsAboutThatShareAndStoresOnlyTheRest) {
   ASSERT_TRUE(clean.ok()) << clean.error().ToString();
   EXPECT_EQ(clean->failed_record_count, 0);
   EXPECT_EQ(standin.Records("events").size(), 500u);
+}
+
+// A per-shard budget throttles what exceeds it, as Kinesis does with a shard's 1,000 records/s, and
+// refills over a second; 0 lifts it.
+TEST(KinesisStandin, ShardBudgetThrottlesWhatExceedsItAndRefills) {
+  KinesisStandin standin;
+  ASSERT_TRUE(standin.ok());
+  boost::asio::io_context io;
+  auto client = MakeClient(io, standin);
+  ASSERT_TRUE(client);
+  ASSERT_TRUE(standin.Control(R"({"shardRecordsPerSecond":20})"));
+
+  Batch batch("c-", 500);  // 50 keys: every one of the 4 shards gets far more than 20
+  for (int round = 0; round < 2; ++round) {
+    standin.Reset();
+    const auto start = std::chrono::steady_clock::now();
+    auto put = Put(io, *client, batch);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ASSERT_TRUE(put.ok()) << put.error().ToString();
+    const int accepted = 500 - put->failed_record_count;
+    // A full bucket per shard, plus what refills while the call is handled.
+    EXPECT_GE(accepted, 4 * 20) << "round " << round;
+    EXPECT_LE(accepted, 4 * 20 + static_cast<int>(4 * 20 * seconds) + 4) << "round " << round;
+    EXPECT_EQ(standin.Stats()["recordsThrottled"], put->failed_record_count);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the buckets refill
+  }
+  ASSERT_TRUE(standin.Control(R"({"shardRecordsPerSecond":0})"));
+  auto unlimited = Put(io, *client, batch);
+  ASSERT_TRUE(unlimited.ok()) << unlimited.error().ToString();
+  EXPECT_EQ(unlimited->failed_record_count, 0);
 }
 
 TEST(KinesisStandin, InternalFailureShareAndSingleRecordThrottling) {
