@@ -11,6 +11,16 @@
 namespace streamhook::aws {
 namespace {
 constexpr size_t kDigestBytes = 16;
+
+// Corruption naming the table (`which` key) when one of its keys is not UTF-8.
+Status CheckUtf8Keys(const google::protobuf::RepeatedPtrField<std::string>& table, std::string_view which) {
+  for (const std::string& key : table) {
+    if (!simdjson::validate_utf8(key.data(), key.size())) {
+      return Status::Corruption("KPL aggregated record: a " + std::string(which) + " key is not UTF-8");
+    }
+  }
+  return Status::Ok();
+}
 }  // namespace
 
 bool IsAggregated(std::string_view data) {
@@ -34,16 +44,8 @@ Result<std::vector<UserRecord>> Deaggregate(std::string_view data) {
   if (!aggregated.IsInitialized()) {
     return Status::Corruption("KPL aggregated record: a user record lacks its partition key index or data");
   }
-  for (const auto* table : {&aggregated.partition_key_table(), &aggregated.explicit_hash_key_table()}) {
-    for (const std::string& key : *table) {
-      if (!simdjson::validate_utf8(key.data(), key.size())) {
-        return Status::Corruption(
-            std::string("KPL aggregated record: a ") +
-            (table == &aggregated.partition_key_table() ? "partition" : "explicit hash") +
-            " key is not UTF-8");
-      }
-    }
-  }
+  if (Status s = CheckUtf8Keys(aggregated.partition_key_table(), "partition"); !s.ok()) return s;
+  if (Status s = CheckUtf8Keys(aggregated.explicit_hash_key_table(), "explicit hash"); !s.ok()) return s;
   std::vector<UserRecord> out;
   out.reserve(aggregated.records_size());
   for (int i = 0; i < aggregated.records_size(); ++i) {

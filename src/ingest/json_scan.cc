@@ -97,12 +97,13 @@ error_code ReadValue(ondemand::value& value, int depth, bool unescape, std::vect
     case ondemand::json_type::number:
       out->kind = JsonKind::kNumber;
       out->raw = out->text = TrimTrailingSpace(value.raw_json_token());
-      if (!IsJsonNumber(out->raw)) return simdjson::NUMBER_ERROR;
-      // Later stages (netmera payloads, partition-key pointers, profiles) read stored events with
+      // get_number checks the grammar and the range in one pass. The range matters because later
+      // stages (netmera payloads, partition-key pointers, profiles) read stored events with
       // simdjson's DOM, which refuses integers beyond 64 bits and numbers beyond a double: such an
-      // event would be acknowledged and then never built. Refuse it here, where the client learns why.
+      // event would be acknowledged and then never built. Refuse it here, where the client learns
+      // why; the grammar check only tells the two refusals apart.
       if (ondemand::number number; value.get_number().get(number) != SUCCESS) {
-        return simdjson::NUMBER_OUT_OF_RANGE;
+        return IsJsonNumber(out->raw) ? simdjson::NUMBER_OUT_OF_RANGE : simdjson::NUMBER_ERROR;
       }
       return SUCCESS;
     case ondemand::json_type::boolean:

@@ -87,6 +87,20 @@ std::string DrillTest::CreateHook(const std::string& stream) {
   return hook;
 }
 
+std::unique_ptr<LoadSender> DrillTest::StartWithSteadyLoad(const std::string& stream, std::string* hook) {
+  if (!StartAll()) return nullptr;
+  *hook = CreateHook(stream);
+  if (hook->empty()) return nullptr;
+  auto load = std::make_unique<LoadSender>(server().port(), write_key(),
+                                           LoadOptions{.pause = std::chrono::milliseconds(200)});
+  load->Start();
+  if (!load->WaitForAcknowledged(5, std::chrono::seconds(60))) {
+    ADD_FAILURE() << "the load's first 5 requests were not acknowledged within 60 s";
+    return nullptr;
+  }
+  return load;
+}
+
 double DrillTest::Metric(std::string_view name, std::string_view hook) const {
   return server_->Metric(name, hook).value_or(0);
 }

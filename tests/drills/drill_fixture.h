@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "drills/load_sender.h"
 #include "drills/standin_process.h"
 #include "e2e/serve_fixture.h"
 
@@ -56,6 +57,10 @@ class DrillTest : public ::testing::Test {
   // POST /admin/v1/hooks for every TRACK event to `stream`; returns the hook id once its runner is
   // active ("" and a test failure otherwise).
   std::string CreateHook(const std::string& stream);
+  // StartAll(), CreateHook(stream) into *hook, then a started LoadSender of about 500 events a second
+  // (enough backlog to matter, little enough to read back in one call) once 5 of its requests were
+  // acknowledged; nullptr, with a test failure, when a step fails.
+  std::unique_ptr<LoadSender> StartWithSteadyLoad(const std::string& stream, std::string* hook);
   // The metric from /metrics (0 when absent or the server does not answer).
   double Metric(std::string_view name, std::string_view hook = {}) const;
   // Waits until every hook's lag behind the spool is 0 (everything acknowledged by Kinesis).

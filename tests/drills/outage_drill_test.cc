@@ -17,20 +17,16 @@ constexpr char kStream[] = "outage-events";
 class OutageDrill : public DrillTest {};
 
 TEST_F(OutageDrill, BacklogDrainsAfterKinesisComesBack) {
-  ASSERT_TRUE(StartAll());
-  const std::string hook = CreateHook(kStream);
-  ASSERT_FALSE(hook.empty());
-  // About 500 events a second: enough backlog to matter, little enough to read back in one call.
-  LoadSender load(server().port(), write_key(), {.pause = std::chrono::milliseconds(200)});
-  load.Start();
-  ASSERT_TRUE(load.WaitForAcknowledged(5, std::chrono::seconds(60)));
+  std::string hook;
+  const std::unique_ptr<LoadSender> load = StartWithSteadyLoad(kStream, &hook);
+  ASSERT_TRUE(load);
   const auto deadline = Clock::now() + std::chrono::seconds(30);
   while (Metric("streamhook_records_delivered_total", hook) < 300 && Clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_GE(Metric("streamhook_records_delivered_total", hook), 300)
       << "nothing is delivered before the outage";
 
-  const size_t acknowledged_before = load.acknowledged_batches() * 100;
+  const size_t acknowledged_before = load->acknowledged_batches() * 100;
   standin().Stop({kStream});
   // Read after the stop: calls answered just before it still count as delivered before the outage.
   const double delivered_before = Metric("streamhook_records_delivered_total", hook);
@@ -38,21 +34,21 @@ TEST_F(OutageDrill, BacklogDrainsAfterKinesisComesBack) {
               static_cast<long long>(kOutage.count()), delivered_before);
   std::this_thread::sleep_for(kOutage);
   const double backlog = Metric("streamhook_hook_lag_records", hook);
-  const size_t acknowledged_during = load.acknowledged_batches() * 100 - acknowledged_before;
+  const size_t acknowledged_during = load->acknowledged_batches() * 100 - acknowledged_before;
   const double delivered_during = Metric("streamhook_records_delivered_total", hook) - delivered_before;
   const auto back_at = Clock::now();
   ASSERT_TRUE(standin().Start());
   // The load goes on while the backlog drains, then stops so the lag can reach 0.
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  load.Stop();
+  load->Stop();
   ASSERT_TRUE(WaitForDelivery(std::chrono::seconds(120)));
   const double drain_seconds = SecondsSince(back_at);
 
-  const DeliveryCheck check = CheckDelivery(load.acknowledged_ids(), standin().Records(kStream));
+  const DeliveryCheck check = CheckDelivery(load->acknowledged_ids(), standin().Records(kStream));
   std::printf(
       "[drill] outage: %zu events acknowledged during the outage (%.0f delivered meanwhile), backlog %.0f "
       "records when Kinesis came back; drained %.2f s after it came back; %zu requests refused\n",
-      acknowledged_during, delivered_during, backlog, drain_seconds, load.refused_requests());
+      acknowledged_during, delivered_during, backlog, drain_seconds, load->refused_requests());
   std::printf("[drill] outage: %.0f records retried\n", Metric("streamhook_records_retried_total", hook));
   PrintCheck("outage", check);
   EXPECT_GT(acknowledged_during, 0u) << "ingest must not depend on Kinesis";
@@ -61,7 +57,7 @@ TEST_F(OutageDrill, BacklogDrainsAfterKinesisComesBack) {
                                << (check.missing_examples.empty() ? "" : check.missing_examples.front());
   EXPECT_EQ(check.order_violations, 0u) << check.order_example;
   EXPECT_EQ(check.foreign, 0u);
-  if (load.refused_requests() == 0) {
+  if (load->refused_requests() == 0) {
     EXPECT_EQ(check.unacknowledged, 0u) << "every request was answered 200, yet other events were delivered";
   }
 }

@@ -23,12 +23,9 @@ constexpr char kStream[] = "throttled-events";
 class ThrottleDrill : public DrillTest {};
 
 TEST_F(ThrottleDrill, HalfThrottledLosesNothingAndKeepsKeyOrder) {
-  ASSERT_TRUE(StartAll());
-  const std::string hook = CreateHook(kStream);
-  ASSERT_FALSE(hook.empty());
-  LoadSender load(server().port(), write_key(), {.pause = std::chrono::milliseconds(200)});
-  load.Start();
-  ASSERT_TRUE(load.WaitForAcknowledged(5, std::chrono::seconds(60)));
+  std::string hook;
+  const std::unique_ptr<LoadSender> load = StartWithSteadyLoad(kStream, &hook);
+  ASSERT_TRUE(load);
 
   const double delivered_before = Metric("streamhook_records_delivered_total", hook);
   ASSERT_TRUE(standin().Control(R"({"throttleShare":0.5})"));
@@ -40,12 +37,12 @@ TEST_F(ThrottleDrill, HalfThrottledLosesNothingAndKeepsKeyOrder) {
   const double backlog = Metric("streamhook_hook_lag_records", hook);
   const auto storm_end = Clock::now();
   std::this_thread::sleep_for(std::chrono::seconds(2));
-  load.Stop();
+  load->Stop();
   ASSERT_TRUE(WaitForDelivery(std::chrono::seconds(120)));
   const double drain_seconds = SecondsSince(storm_end);
 
   std::map<std::string, int64_t> stats = standin().Stats();
-  const DeliveryCheck check = CheckDelivery(load.acknowledged_ids(), standin().Records(kStream));
+  const DeliveryCheck check = CheckDelivery(load->acknowledged_ids(), standin().Records(kStream));
   std::printf(
       "[drill] throttle: %.0f records delivered during the %.1f s storm (%.0f/s); backlog %.0f records at "
       "its "
@@ -68,12 +65,9 @@ TEST_F(ThrottleDrill, HalfThrottledLosesNothingAndKeepsKeyOrder) {
 
 TEST_F(ThrottleDrill, SharedShardsSettleNearWhatTheyTake) {
   constexpr int kShardBudget = 50;  // records/s per shard; the stand-in's streams have 4 shards
-  ASSERT_TRUE(StartAll());
-  const std::string hook = CreateHook(kStream);
-  ASSERT_FALSE(hook.empty());
-  LoadSender load(server().port(), write_key(), {.pause = std::chrono::milliseconds(200)});
-  load.Start();
-  ASSERT_TRUE(load.WaitForAcknowledged(5, std::chrono::seconds(60)));
+  std::string hook;
+  const std::unique_ptr<LoadSender> load = StartWithSteadyLoad(kStream, &hook);
+  ASSERT_TRUE(load);
 
   ASSERT_TRUE(standin().Control(R"({"shardRecordsPerSecond":)" + std::to_string(kShardBudget) + "}"));
   std::map<std::string, int64_t> before = standin().Stats();
@@ -91,7 +85,7 @@ TEST_F(ThrottleDrill, SharedShardsSettleNearWhatTheyTake) {
   const double whole = SecondsSince(start);
   ASSERT_TRUE(standin().Control(R"({"shardRecordsPerSecond":0})"));
   const auto end = Clock::now();
-  load.Stop();
+  load->Stop();
   ASSERT_TRUE(WaitForDelivery(std::chrono::seconds(120)));
   const double drain_seconds = SecondsSince(end);
 
@@ -100,7 +94,7 @@ TEST_F(ThrottleDrill, SharedShardsSettleNearWhatTheyTake) {
     const double throttled = static_cast<double>(to["recordsThrottled"] - from["recordsThrottled"]);
     return received > 0 ? 100.0 * throttled / received : 0.0;
   };
-  const DeliveryCheck check = CheckDelivery(load.acknowledged_ids(), standin().Records(kStream));
+  const DeliveryCheck check = CheckDelivery(load->acknowledged_ids(), standin().Records(kStream));
   std::printf(
       "[drill] shared shards: 4 shards x %d records/s = %d/s to take; delivered %.0f/s over the %.1f s "
       "(%.0f/s in its second half); %.1f%% of the records sent were throttled (%.1f%% in the second half); "
