@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "admin/admin_api.h"
 #include "app/spool_event_sink.h"
-#include "config/admin_api.h"
 #include "config/secret_box.h"
 #include "config/secret_files.h"
 #include "config/sqlite_config_store.h"
@@ -70,7 +70,7 @@ void AppendProfileMetrics(const profiles::UpdaterStats& s, spool::Lsn spool_end,
 
 struct ServerApp::Parts {
   std::unique_ptr<config::SqliteConfigStore> config;
-  std::unique_ptr<config::AdminApi> admin;
+  std::unique_ptr<admin::AdminApi> admin;
   std::unique_ptr<spool::Spool> spool;
   std::unique_ptr<profiles::ProfileStore> profiles;  // after the spool: destroyed before it
   std::unique_ptr<profiles::ProfileUpdater> profile_updater;
@@ -116,7 +116,7 @@ Status ServerApp::Start(FirstStartSecrets* secrets) {
   if (!token.ok()) return token.status();
   if (token->created) secrets->admin_token = token->value;
   secrets->admin_token_path = token->origin;
-  p.admin = std::make_unique<config::AdminApi>(p.config.get(), token->value);
+  p.admin = std::make_unique<admin::AdminApi>(p.config.get(), token->value);
 
   spool::SpoolOptions spool_options;
   spool_options.dir = options_.data_dir / "spool";

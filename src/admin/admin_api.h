@@ -20,22 +20,22 @@
 #include "config/dead_letter_admin.h"
 #include "config/hook_status.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 class AdminApi {
  public:
   static constexpr std::string_view kPathPrefix = "/admin/v1/";
 
   // `store` must outlive the AdminApi. Only a digest of `admin_token` is kept.
-  AdminApi(ConfigStore* store, std::string_view admin_token);
+  AdminApi(config::ConfigStore* store, std::string_view admin_token);
 
   // Where GET /admin/v1/hooks[/{id}] gets each hook's read-only "status"; without one (or when it
   // returns nullopt for a hook) the status is left out. Call before serving requests.
-  void SetHookStatusSource(HookStatusSource source);
+  void SetHookStatusSource(config::HookStatusSource source);
 
   // Serves /admin/v1/hooks/{id}/dead-letters[...] with `dead_letters`, which must outlive the
   // AdminApi; without one those paths answer 501 not_implemented. Call before serving requests.
-  void SetDeadLetterAdmin(DeadLetterAdmin* dead_letters);
+  void SetDeadLetterAdmin(config::DeadLetterAdmin* dead_letters);
 
   // Answers one request (synchronously; store calls block briefly on SQLite).
   HttpResponse Serve(const HttpRequest& request) const;
@@ -50,7 +50,7 @@ class AdminApi {
   HttpResponse ServeHooks(const HttpRequest& request) const;
   HttpResponse ServeHook(const HttpRequest& request, std::string_view id) const;
   // The status to show with a hook, when there is a source for it.
-  std::optional<HookStatus> StatusOf(std::string_view hook_id) const;
+  std::optional<config::HookStatus> StatusOf(std::string_view hook_id) const;
   // segments: "dead-letters" and what follows it in the path (admin_dead_letters.cc).
   HttpResponse ServeDeadLetters(const HttpRequest& request, std::string_view hook_id,
                                 std::span<const std::string_view> segments) const;
@@ -62,10 +62,10 @@ class AdminApi {
   HttpResponse ServeSources(const HttpRequest& request) const;
   HttpResponse ServeSource(const HttpRequest& request, std::string_view id) const;
 
-  ConfigStore* store_;
+  config::ConfigStore* store_;
   Sha256Digest admin_token_digest_;
-  HookStatusSource hook_status_;
-  DeadLetterAdmin* dead_letters_ = nullptr;
+  config::HookStatusSource hook_status_;
+  config::DeadLetterAdmin* dead_letters_ = nullptr;
 };
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

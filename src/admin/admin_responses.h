@@ -6,12 +6,12 @@
 #include <string_view>
 #include <utility>
 
+#include "admin/json_fields.h"
 #include "common/http_types.h"
 #include "common/json_writer.h"
 #include "common/status.h"
-#include "config/json_fields.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 // `status` with a JSON body.
 HttpResponse JsonResponse(int status, std::string body);
@@ -42,4 +42,4 @@ HttpResponse MethodNotAllowed(std::string_view allowed);
 // 204 with no body.
 HttpResponse NoContent();
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 // "****" + the last 4 characters ("****WXYZ"); just "****" when shorter than 12 characters.
 std::string MaskSecretTail(std::string_view secret);
@@ -13,4 +13,4 @@ std::string MaskSecretTail(std::string_view secret);
 // The first 4 characters + "****" ("abcd****"); just "****" when shorter than 12 characters.
 std::string MaskWriteKey(std::string_view write_key);
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -1,24 +1,25 @@
-#include "config/source_json.h"
+#include "admin/source_json.h"
 
+#include "admin/masking.h"
 #include "common/time_format.h"
-#include "config/masking.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
-MaybeFieldError ParseSourceJson(std::string_view body, Source* source) {
+MaybeFieldError ParseSourceJson(std::string_view body, config::Source* source) {
   simdjson::dom::parser parser;
   simdjson::dom::object object;
   if (MaybeFieldError error = ParseJsonObject(parser, body, &object)) return error;
-  *source = Source{};
+  *source = config::Source{};
   bool has_name = false;
   for (const auto [key, value] : object) {
     if (key == "name") {
       if (MaybeFieldError error = ReadString(value, "name", &source->name)) return error;
-      if (MaybeFieldError error = AsFieldError("name", CheckName(source->name))) return error;
+      if (MaybeFieldError error = AsFieldError("name", config::CheckName(source->name))) return error;
       has_name = true;
     } else if (key == "writeKey") {
       if (MaybeFieldError error = ReadString(value, "writeKey", &source->write_key)) return error;
-      if (MaybeFieldError error = AsFieldError("writeKey", CheckWriteKey(source->write_key))) return error;
+      if (MaybeFieldError error = AsFieldError("writeKey", config::CheckWriteKey(source->write_key)))
+        return error;
     } else {
       return UnknownField(key);
     }
@@ -27,7 +28,7 @@ MaybeFieldError ParseSourceJson(std::string_view body, Source* source) {
   return std::nullopt;
 }
 
-void WriteSourceJson(const Source& source, WriteKeyDisplay display, JsonWriter* writer) {
+void WriteSourceJson(const config::Source& source, WriteKeyDisplay display, JsonWriter* writer) {
   writer->BeginObject();
   writer->Key("id");
   writer->String(source.id);
@@ -40,4 +41,4 @@ void WriteSourceJson(const Source& source, WriteKeyDisplay display, JsonWriter* 
   writer->EndObject();
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -1,4 +1,4 @@
-#include "config/admin_api.h"
+#include "admin/admin_api.h"
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
@@ -7,13 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "admin/admin_responses.h"
+#include "admin/connector_json.h"
+#include "admin/hook_json.h"
+#include "admin/source_json.h"
 #include "common/json_writer.h"
-#include "config/admin_responses.h"
-#include "config/connector_json.h"
-#include "config/hook_json.h"
-#include "config/source_json.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 std::vector<std::string_view> SplitPath(std::string_view rest) {
@@ -36,7 +36,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-HttpResponse HookResponse(int status, const Hook& hook) {
+HttpResponse HookResponse(int status, const config::Hook& hook) {
   return JsonOf(status, [&](JsonWriter* w) { WriteHookJson(hook, w); });
 }
 
@@ -46,18 +46,18 @@ HttpResponse NotFound() {
 
 }  // namespace
 
-AdminApi::AdminApi(ConfigStore* store, std::string_view admin_token)
+AdminApi::AdminApi(config::ConfigStore* store, std::string_view admin_token)
     : store_(store), admin_token_digest_(Sha256(admin_token)) {}
 
-void AdminApi::SetHookStatusSource(HookStatusSource source) {
+void AdminApi::SetHookStatusSource(config::HookStatusSource source) {
   hook_status_ = std::move(source);
 }
 
-void AdminApi::SetDeadLetterAdmin(DeadLetterAdmin* dead_letters) {
+void AdminApi::SetDeadLetterAdmin(config::DeadLetterAdmin* dead_letters) {
   dead_letters_ = dead_letters;
 }
 
-std::optional<HookStatus> AdminApi::StatusOf(std::string_view hook_id) const {
+std::optional<config::HookStatus> AdminApi::StatusOf(std::string_view hook_id) const {
   if (!hook_status_) return std::nullopt;
   return hook_status_(hook_id);
 }
@@ -111,20 +111,20 @@ HttpResponse AdminApi::Serve(const HttpRequest& request) const {
 
 HttpResponse AdminApi::ServeConnector(const HttpRequest& request) const {
   if (request.method == "GET") {
-    Result<KinesisConnector> connector = store_->GetConnector();
+    Result<config::KinesisConnector> connector = store_->GetConnector();
     if (!connector.ok()) return StatusResponse(connector.status());
     return JsonOf(200, [&](JsonWriter* w) { WriteConnectorJson(*connector, w); });
   }
   if (request.method == "PUT") {
-    Result<KinesisConnector> stored = store_->GetConnector();
+    Result<config::KinesisConnector> stored = store_->GetConnector();
     if (!stored.ok() && stored.status().code() != Status::Code::kNotFound)
       return StatusResponse(stored.status());
-    KinesisConnector connector;
+    config::KinesisConnector connector;
     if (MaybeFieldError error =
             ParseConnectorJson(request.body, stored.ok() ? &*stored : nullptr, &connector)) {
       return FieldErrorResponse(*error);
     }
-    Result<KinesisConnector> saved = store_->PutConnector(std::move(connector));
+    Result<config::KinesisConnector> saved = store_->PutConnector(std::move(connector));
     if (!saved.ok()) return StatusResponse(saved.status());
     spdlog::info("admin API: Kinesis connector set (region {}, active {})", saved->region, saved->active);
     return JsonOf(200, [&](JsonWriter* w) { WriteConnectorJson(*saved, w); });
@@ -134,23 +134,23 @@ HttpResponse AdminApi::ServeConnector(const HttpRequest& request) const {
 
 HttpResponse AdminApi::ServeHooks(const HttpRequest& request) const {
   if (request.method == "GET") {
-    Result<std::vector<Hook>> hooks = store_->ListHooks();
+    Result<std::vector<config::Hook>> hooks = store_->ListHooks();
     if (!hooks.ok()) return StatusResponse(hooks.status());
     return JsonOf(200, [&](JsonWriter* w) {
       w->BeginObject();
       w->Key("hooks");
       w->BeginArray();
-      for (const Hook& hook : *hooks) WriteHookJson(hook, w, StatusOf(hook.id));
+      for (const config::Hook& hook : *hooks) WriteHookJson(hook, w, StatusOf(hook.id));
       w->EndArray();
       w->EndObject();
     });
   }
   if (request.method == "POST") {
-    Hook hook;
+    config::Hook hook;
     if (MaybeFieldError error = ApplyHookJson(request.body, HookWriteMode::kCreate, &hook)) {
       return FieldErrorResponse(*error);
     }
-    Result<Hook> created = store_->CreateHook(std::move(hook));
+    Result<config::Hook> created = store_->CreateHook(std::move(hook));
     if (!created.ok()) return StatusResponse(created.status());
     spdlog::info("admin API: hook {} created (stream {})", created->id, created->stream_name);
     return HookResponse(201, *created);
@@ -160,14 +160,14 @@ HttpResponse AdminApi::ServeHooks(const HttpRequest& request) const {
 
 HttpResponse AdminApi::ServeHook(const HttpRequest& request, std::string_view id) const {
   if (request.method == "GET") {
-    Result<Hook> hook = store_->GetHook(id);
+    Result<config::Hook> hook = store_->GetHook(id);
     if (!hook.ok()) return StatusResponse(hook.status());
     return JsonOf(200, [&](JsonWriter* w) { WriteHookJson(*hook, w, StatusOf(hook->id)); });
   }
   if (request.method == "PUT" || request.method == "PATCH") {
-    Result<Hook> stored = store_->GetHook(id);
+    Result<config::Hook> stored = store_->GetHook(id);
     if (!stored.ok()) return StatusResponse(stored.status());
-    Hook hook;
+    config::Hook hook;
     HookWriteMode mode = HookWriteMode::kReplace;
     if (request.method == "PATCH") {
       hook = *stored;
@@ -176,7 +176,7 @@ HttpResponse AdminApi::ServeHook(const HttpRequest& request, std::string_view id
       hook.id = stored->id;
     }
     if (MaybeFieldError error = ApplyHookJson(request.body, mode, &hook)) return FieldErrorResponse(*error);
-    Result<Hook> updated = store_->UpdateHook(std::move(hook));
+    Result<config::Hook> updated = store_->UpdateHook(std::move(hook));
     if (!updated.ok()) return StatusResponse(updated.status());
     spdlog::info("admin API: hook {} updated", updated->id);
     return HookResponse(200, *updated);
@@ -193,21 +193,21 @@ HttpResponse AdminApi::ServeHook(const HttpRequest& request, std::string_view id
 
 HttpResponse AdminApi::ServeSources(const HttpRequest& request) const {
   if (request.method == "GET") {
-    Result<std::vector<Source>> sources = store_->ListSources();
+    Result<std::vector<config::Source>> sources = store_->ListSources();
     if (!sources.ok()) return StatusResponse(sources.status());
     return JsonOf(200, [&](JsonWriter* w) {
       w->BeginObject();
       w->Key("sources");
       w->BeginArray();
-      for (const Source& source : *sources) WriteSourceJson(source, WriteKeyDisplay::kMasked, w);
+      for (const config::Source& source : *sources) WriteSourceJson(source, WriteKeyDisplay::kMasked, w);
       w->EndArray();
       w->EndObject();
     });
   }
   if (request.method == "POST") {
-    Source source;
+    config::Source source;
     if (MaybeFieldError error = ParseSourceJson(request.body, &source)) return FieldErrorResponse(*error);
-    Result<Source> created = store_->CreateSource(std::move(source));
+    Result<config::Source> created = store_->CreateSource(std::move(source));
     if (!created.ok()) return StatusResponse(created.status());
     spdlog::info("admin API: source {} created", created->id);
     // The only answer that shows the write key in full: the caller must keep it now.
@@ -218,7 +218,7 @@ HttpResponse AdminApi::ServeSources(const HttpRequest& request) const {
 
 HttpResponse AdminApi::ServeSource(const HttpRequest& request, std::string_view id) const {
   if (request.method == "GET") {
-    Result<Source> source = store_->GetSource(id);
+    Result<config::Source> source = store_->GetSource(id);
     if (!source.ok()) return StatusResponse(source.status());
     return JsonOf(200, [&](JsonWriter* w) { WriteSourceJson(*source, WriteKeyDisplay::kMasked, w); });
   }
@@ -231,4 +231,4 @@ HttpResponse AdminApi::ServeSource(const HttpRequest& request, std::string_view 
   return MethodNotAllowed("GET, DELETE");
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -1,14 +1,14 @@
-#include "config/connector_json.h"
+#include "admin/connector_json.h"
 
+#include "admin/masking.h"
 #include "common/time_format.h"
-#include "config/masking.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 // Optional strings: a string, or null / "" for "not set".
 MaybeFieldError ReadOptionalString(simdjson::dom::element value, std::string_view field,
-                                   Problem (*check)(std::string_view), std::string* out) {
+                                   config::Problem (*check)(std::string_view), std::string* out) {
   if (value.is_null()) {
     out->clear();
     return std::nullopt;
@@ -27,8 +27,8 @@ void WriteOptionalString(std::string_view value, JsonWriter* writer) {
 }
 
 // The rules between fields, once each is valid on its own.
-MaybeFieldError CheckCombination(bool has_secret, const KinesisConnector* stored,
-                                 KinesisConnector* connector) {
+MaybeFieldError CheckCombination(bool has_secret, const config::KinesisConnector* stored,
+                                 config::KinesisConnector* connector) {
   if (connector->access_key_id.empty()) {
     if (!connector->secret_access_key.empty()) {
       return FieldError::Invalid("accessKeyId",
@@ -56,44 +56,47 @@ MaybeFieldError CheckCombination(bool has_secret, const KinesisConnector* stored
 
 }  // namespace
 
-MaybeFieldError ParseConnectorJson(std::string_view body, const KinesisConnector* stored,
-                                   KinesisConnector* connector) {
+MaybeFieldError ParseConnectorJson(std::string_view body, const config::KinesisConnector* stored,
+                                   config::KinesisConnector* connector) {
   simdjson::dom::parser parser;
   simdjson::dom::object object;
   if (MaybeFieldError error = ParseJsonObject(parser, body, &object)) return error;
-  *connector = KinesisConnector{};
+  *connector = config::KinesisConnector{};
   bool has_secret = false;
   for (const auto [key, value] : object) {
     if (key == "region") {
       if (MaybeFieldError error = ReadString(value, "region", &connector->region)) return error;
-      if (MaybeFieldError error = AsFieldError("region", CheckRegion(connector->region))) return error;
+      if (MaybeFieldError error = AsFieldError("region", config::CheckRegion(connector->region)))
+        return error;
     } else if (key == "accessKeyId") {
       if (MaybeFieldError error =
-              ReadOptionalString(value, "accessKeyId", CheckAccessKeyId, &connector->access_key_id)) {
+              ReadOptionalString(value, "accessKeyId", config::CheckAccessKeyId, &connector->access_key_id)) {
         return error;
       }
     } else if (key == "secretAccessKey") {
-      if (MaybeFieldError error = ReadOptionalString(value, "secretAccessKey", CheckSecretAccessKey,
+      if (MaybeFieldError error = ReadOptionalString(value, "secretAccessKey", config::CheckSecretAccessKey,
                                                      &connector->secret_access_key)) {
         return error;
       }
       has_secret = true;
     } else if (key == "roleArn") {
-      if (MaybeFieldError error = ReadOptionalString(value, "roleArn", CheckRoleArn, &connector->role_arn)) {
+      if (MaybeFieldError error =
+              ReadOptionalString(value, "roleArn", config::CheckRoleArn, &connector->role_arn)) {
         return error;
       }
     } else if (key == "externalId") {
       if (MaybeFieldError error =
-              ReadOptionalString(value, "externalId", CheckExternalId, &connector->external_id)) {
+              ReadOptionalString(value, "externalId", config::CheckExternalId, &connector->external_id)) {
         return error;
       }
     } else if (key == "endpoint") {
       if (MaybeFieldError error =
-              ReadOptionalString(value, "endpoint", CheckEndpointUrl, &connector->endpoint)) {
+              ReadOptionalString(value, "endpoint", config::CheckEndpointUrl, &connector->endpoint)) {
         return error;
       }
     } else if (key == "caFile") {
-      if (MaybeFieldError error = ReadOptionalString(value, "caFile", CheckCaFile, &connector->ca_file)) {
+      if (MaybeFieldError error =
+              ReadOptionalString(value, "caFile", config::CheckCaFile, &connector->ca_file)) {
         return error;
       }
     } else if (key == "active") {
@@ -114,7 +117,7 @@ MaybeFieldError ParseConnectorJson(std::string_view body, const KinesisConnector
   return CheckCombination(has_secret, stored, connector);
 }
 
-void WriteConnectorJson(const KinesisConnector& connector, JsonWriter* writer) {
+void WriteConnectorJson(const config::KinesisConnector& connector, JsonWriter* writer) {
   writer->BeginObject();
   writer->Key("type");
   writer->String("KINESIS");
@@ -145,4 +148,4 @@ void WriteConnectorJson(const KinesisConnector& connector, JsonWriter* writer) {
   writer->EndObject();
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

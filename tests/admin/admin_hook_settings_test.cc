@@ -4,7 +4,7 @@
 
 #include "admin_test_fixture.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 const std::string kHooks = "/admin/v1/hooks";
@@ -27,10 +27,10 @@ TEST_F(AdminApiTest, NewHookSettingsDefault) {
   EXPECT_EQ(IntAt(created, "/recordTtlMs"), 0);
   EXPECT_EQ(IntAt(created, "/shardRate/recordsPerSecond"), 1000);
   EXPECT_EQ(IntAt(created, "/shardRate/bytesPerSecond"), 1048576);
-  const Hook stored = *store_->GetHook(StringAt(created, "/id"));
-  EXPECT_EQ(stored.aggregation, AggregationSettings{});
+  const config::Hook stored = *store_->GetHook(StringAt(created, "/id"));
+  EXPECT_EQ(stored.aggregation, config::AggregationSettings{});
   EXPECT_EQ(stored.record_ttl_ms, 0);
-  EXPECT_EQ(stored.shard_rate, ShardRateSettings{});
+  EXPECT_EQ(stored.shard_rate, config::ShardRateSettings{});
 }
 
 TEST_F(AdminApiTest, NewHookSettingsRoundTrip) {
@@ -44,14 +44,14 @@ TEST_F(AdminApiTest, NewHookSettingsRoundTrip) {
   EXPECT_EQ(IntAt(fetched, "/recordTtlMs"), 3600000);
   EXPECT_EQ(IntAt(fetched, "/shardRate/recordsPerSecond"), 500);
   EXPECT_EQ(IntAt(fetched, "/shardRate/bytesPerSecond"), 524288);
-  const Hook stored = *store_->GetHook(StringAt(created, "/id"));
-  EXPECT_EQ(stored.aggregation, (AggregationSettings{true, 262144}));
+  const config::Hook stored = *store_->GetHook(StringAt(created, "/id"));
+  EXPECT_EQ(stored.aggregation, (config::AggregationSettings{true, 262144}));
   EXPECT_EQ(stored.record_ttl_ms, 3600000);
-  EXPECT_EQ(stored.shard_rate, (ShardRateSettings{500, 524288}));
+  EXPECT_EQ(stored.shard_rate, (config::ShardRateSettings{500, 524288}));
   // The GET answer goes back unchanged.
   const HttpResponse echoed = Call("PUT", path, fetched.body);
   ASSERT_EQ(echoed.status, 200) << echoed.body;
-  EXPECT_EQ(store_->GetHook(StringAt(created, "/id"))->shard_rate, (ShardRateSettings{500, 524288}));
+  EXPECT_EQ(store_->GetHook(StringAt(created, "/id"))->shard_rate, (config::ShardRateSettings{500, 524288}));
 }
 
 TEST_F(AdminApiTest, NewHookSettingsBoundariesAreAccepted) {
@@ -130,7 +130,7 @@ TEST_F(AdminApiTest, PatchMergesNewSettingsAndPutResetsThem) {
   ExpectFieldError(Call("PATCH", path, R"({"shardRate":{"recordsPerSecond":0}})"),
                    "shardRate.recordsPerSecond");
   ExpectFieldError(Call("PATCH", path, R"({"aggregation":{"maxBytes":5}})"), "aggregation.maxBytes");
-  EXPECT_EQ(store_->GetHook(id)->shard_rate, (ShardRateSettings{500, 2048}))
+  EXPECT_EQ(store_->GetHook(id)->shard_rate, (config::ShardRateSettings{500, 2048}))
       << "a refused PATCH changes nothing";
 
   // PUT describes the whole hook: sub-fields left out of an object take their defaults, and
@@ -138,9 +138,9 @@ TEST_F(AdminApiTest, PatchMergesNewSettingsAndPutResetsThem) {
   const HttpResponse put =
       Call("PUT", path, ObjectOf(With(MinimalHook(), "aggregation", R"({"maxBytes":4096})")));
   ASSERT_EQ(put.status, 200) << put.body;
-  const Hook replaced = *store_->GetHook(id);
-  EXPECT_EQ(replaced.aggregation, (AggregationSettings{false, 4096}));
-  EXPECT_EQ(replaced.shard_rate, ShardRateSettings{});
+  const config::Hook replaced = *store_->GetHook(id);
+  EXPECT_EQ(replaced.aggregation, (config::AggregationSettings{false, 4096}));
+  EXPECT_EQ(replaced.shard_rate, config::ShardRateSettings{});
   EXPECT_EQ(replaced.record_ttl_ms, 0);
 }
 
@@ -148,16 +148,16 @@ TEST_F(AdminApiTest, NewSettingsSurviveAReopenOfTheStore) {
   const std::string id = StringAt(Call("POST", kHooks, ObjectOf(TunedHook())), "/id");
   ReopenStore();
   ASSERT_NE(store_, nullptr);
-  const Hook hook = *store_->GetHook(id);
-  EXPECT_EQ(hook.aggregation, (AggregationSettings{true, 262144}));
+  const config::Hook hook = *store_->GetHook(id);
+  EXPECT_EQ(hook.aggregation, (config::AggregationSettings{true, 262144}));
   EXPECT_EQ(hook.record_ttl_ms, 3600000);
-  EXPECT_EQ(hook.shard_rate, (ShardRateSettings{500, 524288}));
+  EXPECT_EQ(hook.shard_rate, (config::ShardRateSettings{500, 524288}));
 }
 
 class HookStatusTest : public AdminApiTest {
  protected:
   HookStatusTest() {
-    api_->SetHookStatusSource([this](std::string_view hook_id) -> std::optional<HookStatus> {
+    api_->SetHookStatusSource([this](std::string_view hook_id) -> std::optional<config::HookStatus> {
       ++calls_;
       const auto it = statuses_.find(std::string(hook_id));
       if (it == statuses_.end()) return std::nullopt;
@@ -165,7 +165,7 @@ class HookStatusTest : public AdminApiTest {
     });
   }
 
-  std::map<std::string, HookStatus> statuses_;
+  std::map<std::string, config::HookStatus> statuses_;
   int calls_ = 0;
 };
 
@@ -226,4 +226,4 @@ TEST_F(HookStatusTest, StatusSentBackIsIgnored) {
 }
 
 }  // namespace
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -12,7 +12,7 @@
 
 #include "config/validation.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 struct FieldError {
   std::string code;     // "invalid_json" or "invalid_field"
@@ -43,11 +43,11 @@ MaybeFieldError ReadInt(simdjson::dom::element value, std::string_view field, in
                         int64_t* out);
 
 // Turns a validation Problem for `field` into a FieldError.
-MaybeFieldError AsFieldError(std::string_view field, const Problem& problem);
+MaybeFieldError AsFieldError(std::string_view field, const config::Problem& problem);
 
 // "<field> is required".
 FieldError MissingField(std::string_view field);
 // "<field> is not a known field".
 FieldError UnknownField(std::string_view field);
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

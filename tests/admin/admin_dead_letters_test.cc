@@ -5,14 +5,14 @@
 
 #include "admin_test_fixture.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 const std::string kLetters = "/admin/v1/hooks/h1/dead-letters";
 
 // Keeps letters per hook in memory and records what it was asked, so tests can check both the
 // HTTP answers and the calls behind them.
-class FakeDeadLetterAdmin final : public DeadLetterAdmin {
+class FakeDeadLetterAdmin final : public config::DeadLetterAdmin {
  public:
   Result<std::vector<std::string>> List(std::string_view hook_id, size_t offset, size_t limit,
                                         size_t* total) override {
@@ -33,7 +33,9 @@ class FakeDeadLetterAdmin final : public DeadLetterAdmin {
     return moved;
   }
 
-  ReplayProgress Progress(std::string_view hook_id) override { return progress[std::string(hook_id)]; }
+  config::ReplayProgress Progress(std::string_view hook_id) override {
+    return progress[std::string(hook_id)];
+  }
 
   Result<size_t> Purge(std::string_view hook_id, size_t up_to) override {
     if (!fail_.ok()) return fail_;
@@ -44,7 +46,7 @@ class FakeDeadLetterAdmin final : public DeadLetterAdmin {
   void Fail(Status status) { fail_ = std::move(status); }
 
   std::map<std::string, std::vector<std::string>> letters;
-  std::map<std::string, ReplayProgress> progress;
+  std::map<std::string, config::ReplayProgress> progress;
   std::pair<size_t, size_t> last_list{SIZE_MAX, SIZE_MAX};
   size_t last_up_to = SIZE_MAX;
 
@@ -309,4 +311,4 @@ TEST_F(DeadLettersTest, DeletingAHookWithDeadLettersNeedsThemHandledFirst) {
 }
 
 }  // namespace
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -2,7 +2,7 @@
 
 #include "config/random_tokens.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 std::string ObjectOf(const Members& members) {
   std::string out = "{";
@@ -29,15 +29,15 @@ Members Without(Members members, std::string_view key) {
   return members;
 }
 
-AdminApiTest::AdminApiTest() : master_key_(RandomBytes(32)) {
+AdminApiTest::AdminApiTest() : master_key_(config::RandomBytes(32)) {
   ReopenStore();
 }
 
 void AdminApiTest::ReopenStore() {
   api_.reset();
   store_.reset();
-  Result<std::unique_ptr<SqliteConfigStore>> store =
-      SqliteConfigStore::Open(dir_.path(), *SecretBox::Create(master_key_));
+  Result<std::unique_ptr<config::SqliteConfigStore>> store =
+      config::SqliteConfigStore::Open(dir_.path(), *config::SecretBox::Create(master_key_));
   if (!store.ok()) {
     ADD_FAILURE() << store.status().ToString();
     return;
@@ -133,4 +133,4 @@ void AdminApiTest::ExpectError(const HttpResponse& response, int status, std::st
   EXPECT_EQ(StringAt(response, "/code"), code) << response.body;
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -1,11 +1,11 @@
-#include "config/hook_json.h"
+#include "admin/hook_json.h"
 
 #include <algorithm>
 #include <cctype>
 
 #include "common/time_format.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 constexpr size_t kMaxEventCodes = 1000;
@@ -56,7 +56,7 @@ MaybeFieldError ReadEventCodes(simdjson::dom::element value, std::vector<std::st
     if (ReadString(element, "eventCodes", &code).has_value()) {
       return FieldError::Invalid("eventCodes", "must be an array of strings (empty for every event)");
     }
-    if (const Problem problem = CheckEventCode(code))
+    if (const config::Problem problem = config::CheckEventCode(code))
       return FieldError::Invalid("eventCodes", "entries " + *problem);
     if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(std::move(code));
   }
@@ -64,22 +64,22 @@ MaybeFieldError ReadEventCodes(simdjson::dom::element value, std::vector<std::st
   return std::nullopt;
 }
 
-MaybeFieldError ReadBatch(simdjson::dom::element value, HookWriteMode mode, BatchSettings* batch) {
+MaybeFieldError ReadBatch(simdjson::dom::element value, HookWriteMode mode, config::BatchSettings* batch) {
   simdjson::dom::object object;
   if (MaybeFieldError error = ReadObject(value, "batch", &object)) return error;
   // PUT and POST describe the whole batch: settings left out fall back to their defaults.
-  if (mode != HookWriteMode::kPatch) *batch = BatchSettings{};
+  if (mode != HookWriteMode::kPatch) *batch = config::BatchSettings{};
   for (const auto [key, member] : object) {
     const std::string field = FieldPath("batch", key);
     int64_t number = 0;
     if (key == "maxRecords") {
-      if (MaybeFieldError error = ReadInt(member, field, 1, kMaxBatchRecords, &number)) return error;
+      if (MaybeFieldError error = ReadInt(member, field, 1, config::kMaxBatchRecords, &number)) return error;
       batch->max_records = static_cast<int>(number);
     } else if (key == "maxBytes") {
-      if (MaybeFieldError error = ReadInt(member, field, 1, kMaxBatchBytes, &number)) return error;
+      if (MaybeFieldError error = ReadInt(member, field, 1, config::kMaxBatchBytes, &number)) return error;
       batch->max_bytes = number;
     } else if (key == "lingerMs") {
-      if (MaybeFieldError error = ReadInt(member, field, 0, kMaxLingerMs, &number)) return error;
+      if (MaybeFieldError error = ReadInt(member, field, 0, config::kMaxLingerMs, &number)) return error;
       batch->linger_ms = static_cast<int>(number);
     } else {
       return UnknownField(field);
@@ -89,17 +89,17 @@ MaybeFieldError ReadBatch(simdjson::dom::element value, HookWriteMode mode, Batc
 }
 
 MaybeFieldError ReadAggregation(simdjson::dom::element value, HookWriteMode mode,
-                                AggregationSettings* aggregation) {
+                                config::AggregationSettings* aggregation) {
   simdjson::dom::object object;
   if (MaybeFieldError error = ReadObject(value, "aggregation", &object)) return error;
-  if (mode != HookWriteMode::kPatch) *aggregation = AggregationSettings{};
+  if (mode != HookWriteMode::kPatch) *aggregation = config::AggregationSettings{};
   for (const auto [key, member] : object) {
     const std::string field = FieldPath("aggregation", key);
     if (key == "enabled") {
       if (MaybeFieldError error = ReadBool(member, field, &aggregation->enabled)) return error;
     } else if (key == "maxBytes") {
-      if (MaybeFieldError error =
-              ReadInt(member, field, kMinAggregationBytes, kMaxAggregationBytes, &aggregation->max_bytes)) {
+      if (MaybeFieldError error = ReadInt(member, field, config::kMinAggregationBytes,
+                                          config::kMaxAggregationBytes, &aggregation->max_bytes)) {
         return error;
       }
     } else {
@@ -109,20 +109,21 @@ MaybeFieldError ReadAggregation(simdjson::dom::element value, HookWriteMode mode
   return std::nullopt;
 }
 
-MaybeFieldError ReadShardRate(simdjson::dom::element value, HookWriteMode mode, ShardRateSettings* rate) {
+MaybeFieldError ReadShardRate(simdjson::dom::element value, HookWriteMode mode,
+                              config::ShardRateSettings* rate) {
   simdjson::dom::object object;
   if (MaybeFieldError error = ReadObject(value, "shardRate", &object)) return error;
-  if (mode != HookWriteMode::kPatch) *rate = ShardRateSettings{};
+  if (mode != HookWriteMode::kPatch) *rate = config::ShardRateSettings{};
   for (const auto [key, member] : object) {
     const std::string field = FieldPath("shardRate", key);
     if (key == "recordsPerSecond") {
       if (MaybeFieldError error =
-              ReadInt(member, field, 1, kMaxShardRecordsPerSecond, &rate->records_per_second)) {
+              ReadInt(member, field, 1, config::kMaxShardRecordsPerSecond, &rate->records_per_second)) {
         return error;
       }
     } else if (key == "bytesPerSecond") {
-      if (MaybeFieldError error = ReadInt(member, field, kMinShardBytesPerSecond, kMaxShardBytesPerSecond,
-                                          &rate->bytes_per_second)) {
+      if (MaybeFieldError error = ReadInt(member, field, config::kMinShardBytesPerSecond,
+                                          config::kMaxShardBytesPerSecond, &rate->bytes_per_second)) {
         return error;
       }
     } else {
@@ -135,11 +136,11 @@ MaybeFieldError ReadShardRate(simdjson::dom::element value, HookWriteMode mode, 
 // 0 (no TTL) or kMinRecordTtlMs..kMaxRecordTtlMs: one message for both ways of being wrong.
 MaybeFieldError ReadRecordTtl(simdjson::dom::element value, int64_t* ttl_ms) {
   int64_t number = 0;
-  if (ReadInt(value, "recordTtlMs", 0, kMaxRecordTtlMs, &number).has_value() ||
-      (number != 0 && number < kMinRecordTtlMs)) {
-    return FieldError::Invalid("recordTtlMs", "must be 0 (no TTL) or an integer from " +
-                                                  std::to_string(kMinRecordTtlMs) + " to " +
-                                                  std::to_string(kMaxRecordTtlMs) + " (milliseconds)");
+  if (ReadInt(value, "recordTtlMs", 0, config::kMaxRecordTtlMs, &number).has_value() ||
+      (number != 0 && number < config::kMinRecordTtlMs)) {
+    return FieldError::Invalid(
+        "recordTtlMs", "must be 0 (no TTL) or an integer from " + std::to_string(config::kMinRecordTtlMs) +
+                           " to " + std::to_string(config::kMaxRecordTtlMs) + " (milliseconds)");
   }
   *ttl_ms = number;
   return std::nullopt;
@@ -147,26 +148,26 @@ MaybeFieldError ReadRecordTtl(simdjson::dom::element value, int64_t* ttl_ms) {
 
 // Applies one top-level member of a hook body to *hook.
 MaybeFieldError ApplyMember(std::string_view key, simdjson::dom::element value, HookWriteMode mode,
-                            Hook* hook) {
+                            config::Hook* hook) {
   std::string text;
   if (key == "id") {
     if (MaybeFieldError error = ReadString(value, "id", &text)) return error;
     if (mode == HookWriteMode::kCreate) {
-      if (MaybeFieldError error = AsFieldError("id", CheckResourceId(text))) return error;
+      if (MaybeFieldError error = AsFieldError("id", config::CheckResourceId(text))) return error;
       hook->id = text;
     } else if (text != hook->id) {
       return FieldError::Invalid("id", "cannot be changed (it must match the id in the path)");
     }
   } else if (key == "name") {
     if (MaybeFieldError error = ReadString(value, "name", &text)) return error;
-    if (MaybeFieldError error = AsFieldError("name", CheckName(text))) return error;
+    if (MaybeFieldError error = AsFieldError("name", config::CheckName(text))) return error;
     hook->name = text;
   } else if (key == "type") {
     if (MaybeFieldError error = ReadString(value, "type", &text)) return error;
     if (Upper(text) != "KINESIS") return FieldError::Invalid("type", "must be \"KINESIS\"");
   } else if (key == "streamName") {
     if (MaybeFieldError error = ReadString(value, "streamName", &text)) return error;
-    if (MaybeFieldError error = AsFieldError("streamName", CheckStreamName(text))) return error;
+    if (MaybeFieldError error = AsFieldError("streamName", config::CheckStreamName(text))) return error;
     hook->stream_name = text;
   } else if (key == "triggers") {
     return ReadTriggers(value, &hook->triggers);
@@ -174,12 +175,12 @@ MaybeFieldError ApplyMember(std::string_view key, simdjson::dom::element value, 
     return ReadEventCodes(value, &hook->event_codes);
   } else if (key == "payloadFormat") {
     if (MaybeFieldError error = ReadString(value, "payloadFormat", &text)) return error;
-    const std::optional<PayloadFormat> format = PayloadFormatFromName(Lower(text));
+    const std::optional<config::PayloadFormat> format = config::PayloadFormatFromName(Lower(text));
     if (!format) return FieldError::Invalid("payloadFormat", "must be \"segment\" or \"netmera\"");
     hook->payload_format = *format;
   } else if (key == "partitionKey") {
     if (MaybeFieldError error = ReadString(value, "partitionKey", &text)) return error;
-    if (MaybeFieldError error = AsFieldError("partitionKey", CheckPartitionKey(text))) return error;
+    if (MaybeFieldError error = AsFieldError("partitionKey", config::CheckPartitionKey(text))) return error;
     hook->partition_key = text;
   } else if (key == "batch") {
     return ReadBatch(value, mode, &hook->batch);
@@ -199,7 +200,7 @@ MaybeFieldError ApplyMember(std::string_view key, simdjson::dom::element value, 
   return std::nullopt;
 }
 
-void WriteHookStatusJson(const HookStatus& status, JsonWriter* writer) {
+void WriteHookStatusJson(const config::HookStatus& status, JsonWriter* writer) {
   writer->BeginObject();
   writer->Key("state");
   writer->String(status.state);
@@ -224,7 +225,7 @@ void WriteHookStatusJson(const HookStatus& status, JsonWriter* writer) {
 
 }  // namespace
 
-MaybeFieldError ApplyHookJson(std::string_view body, HookWriteMode mode, Hook* hook) {
+MaybeFieldError ApplyHookJson(std::string_view body, HookWriteMode mode, config::Hook* hook) {
   simdjson::dom::parser parser;
   simdjson::dom::object object;
   if (MaybeFieldError error = ParseJsonObject(parser, body, &object)) return error;
@@ -239,7 +240,8 @@ MaybeFieldError ApplyHookJson(std::string_view body, HookWriteMode mode, Hook* h
   return std::nullopt;
 }
 
-void WriteHookJson(const Hook& hook, JsonWriter* writer, const std::optional<HookStatus>& status) {
+void WriteHookJson(const config::Hook& hook, JsonWriter* writer,
+                   const std::optional<config::HookStatus>& status) {
   writer->BeginObject();
   writer->Key("id");
   writer->String(hook.id);
@@ -258,7 +260,7 @@ void WriteHookJson(const Hook& hook, JsonWriter* writer, const std::optional<Hoo
   for (const std::string& code : hook.event_codes) writer->String(code);
   writer->EndArray();
   writer->Key("payloadFormat");
-  writer->String(PayloadFormatName(hook.payload_format));
+  writer->String(config::PayloadFormatName(hook.payload_format));
   writer->Key("partitionKey");
   writer->String(hook.partition_key);
   writer->Key("batch");
@@ -299,4 +301,4 @@ void WriteHookJson(const Hook& hook, JsonWriter* writer, const std::optional<Hoo
   writer->EndObject();
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -4,18 +4,18 @@
 
 #include <string_view>
 
+#include "admin/json_fields.h"
 #include "common/json_writer.h"
-#include "config/json_fields.h"
 #include "config/model.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 // Parses a POST body {name, writeKey?} into *source (write_key stays empty when not given).
-MaybeFieldError ParseSourceJson(std::string_view body, Source* source);
+MaybeFieldError ParseSourceJson(std::string_view body, config::Source* source);
 
 enum class WriteKeyDisplay { kMasked, kFull };
 
 // Writes the source as one JSON object value.
-void WriteSourceJson(const Source& source, WriteKeyDisplay display, JsonWriter* writer);
+void WriteSourceJson(const config::Source& source, WriteKeyDisplay display, JsonWriter* writer);
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

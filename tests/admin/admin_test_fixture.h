@@ -11,12 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "admin/admin_api.h"
 #include "common/http_types.h"
-#include "config/admin_api.h"
 #include "config/sqlite_config_store.h"
 #include "support/test_env.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 // A JSON object under construction: members as (key, raw JSON value) in order.
 using Members = std::vector<std::pair<std::string, std::string>>;
@@ -64,7 +64,7 @@ class AdminApiTest : public ::testing::Test {
 
   testing::TempDir dir_;
   const std::string master_key_;
-  std::unique_ptr<SqliteConfigStore> store_;
+  std::unique_ptr<config::SqliteConfigStore> store_;
   std::unique_ptr<AdminApi> api_;
 
  private:
@@ -72,4 +72,4 @@ class AdminApiTest : public ::testing::Test {
   simdjson::dom::parser parser_;
 };
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

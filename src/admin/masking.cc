@@ -1,6 +1,6 @@
-#include "config/masking.h"
+#include "admin/masking.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 constexpr size_t kShown = 4;
 constexpr size_t kMinLengthToShowPart = 12;
@@ -16,4 +16,4 @@ std::string MaskWriteKey(std::string_view write_key) {
   return std::string(write_key.substr(0, kShown)) + "****";
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

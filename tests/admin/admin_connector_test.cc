@@ -3,7 +3,7 @@
 
 #include "admin_test_fixture.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 const std::string kPath = "/admin/v1/connectors/kinesis";
@@ -131,7 +131,7 @@ TEST_F(AdminApiTest, ConnectorWithoutKeysUsesTheDefaultChain) {
   EXPECT_EQ(StringAt(put, "/credentials"), "default chain");
   EXPECT_TRUE(IsNullAt(put, "/accessKeyId"));
   EXPECT_TRUE(IsNullAt(put, "/secretAccessKey"));
-  const KinesisConnector stored = *store_->GetConnector();
+  const config::KinesisConnector stored = *store_->GetConnector();
   EXPECT_TRUE(stored.UsesDefaultCredentials());
   EXPECT_EQ(stored.access_key_id, "");
 
@@ -220,4 +220,4 @@ TEST_F(AdminApiTest, ConnectorRoleValidation) {
 }
 
 }  // namespace
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

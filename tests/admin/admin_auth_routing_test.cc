@@ -4,7 +4,7 @@
 
 #include "admin_test_fixture.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 struct Route {
@@ -119,4 +119,4 @@ TEST_F(AdminApiTest, RepeatedKeysAreRefused) {
 }
 
 }  // namespace
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "config/admin_api.h"
-#include "config/admin_responses.h"
+#include "admin/admin_api.h"
+#include "admin/admin_responses.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 constexpr size_t kDefaultLimit = 100;
@@ -105,7 +105,8 @@ MaybeFieldError ReadUpTo(const HttpRequest& request, std::optional<size_t>* up_t
 }
 
 // upTo as given, or the number of letters the hook has now.
-Result<size_t> UpToOrAll(DeadLetterAdmin& letters, std::string_view hook_id, std::optional<size_t> up_to) {
+Result<size_t> UpToOrAll(config::DeadLetterAdmin& letters, std::string_view hook_id,
+                         std::optional<size_t> up_to) {
   if (up_to) return *up_to;
   size_t total = 0;
   Result<std::vector<std::string>> none = letters.List(hook_id, 0, 0, &total);
@@ -113,7 +114,8 @@ Result<size_t> UpToOrAll(DeadLetterAdmin& letters, std::string_view hook_id, std
   return total;
 }
 
-HttpResponse ListLetters(DeadLetterAdmin& letters, const HttpRequest& request, std::string_view hook_id) {
+HttpResponse ListLetters(config::DeadLetterAdmin& letters, const HttpRequest& request,
+                         std::string_view hook_id) {
   Query query;
   size_t offset = 0;
   size_t limit = 0;
@@ -143,7 +145,7 @@ HttpResponse ListLetters(DeadLetterAdmin& letters, const HttpRequest& request, s
   });
 }
 
-HttpResponse GetLetter(DeadLetterAdmin& letters, std::string_view hook_id, size_t index) {
+HttpResponse GetLetter(config::DeadLetterAdmin& letters, std::string_view hook_id, size_t index) {
   size_t total = 0;
   Result<std::vector<std::string>> page = letters.List(hook_id, index, 1, &total);
   if (!page.ok()) return StatusResponse(page.status());
@@ -155,7 +157,7 @@ HttpResponse GetLetter(DeadLetterAdmin& letters, std::string_view hook_id, size_
   return JsonResponse(200, std::move(page->front()));
 }
 
-HttpResponse Purge(DeadLetterAdmin& letters, const HttpRequest& request, std::string_view hook_id) {
+HttpResponse Purge(config::DeadLetterAdmin& letters, const HttpRequest& request, std::string_view hook_id) {
   std::optional<size_t> up_to;
   if (MaybeFieldError error = ReadUpTo(request, &up_to)) return FieldErrorResponse(*error);
   Result<size_t> count = UpToOrAll(letters, hook_id, up_to);
@@ -171,7 +173,7 @@ HttpResponse Purge(DeadLetterAdmin& letters, const HttpRequest& request, std::st
   });
 }
 
-HttpResponse Replay(DeadLetterAdmin& letters, const HttpRequest& request, std::string_view hook_id) {
+HttpResponse Replay(config::DeadLetterAdmin& letters, const HttpRequest& request, std::string_view hook_id) {
   std::optional<size_t> up_to;
   if (MaybeFieldError error = ReadUpTo(request, &up_to)) return FieldErrorResponse(*error);
   Result<size_t> count = UpToOrAll(letters, hook_id, up_to);
@@ -188,8 +190,8 @@ HttpResponse Replay(DeadLetterAdmin& letters, const HttpRequest& request, std::s
   });
 }
 
-HttpResponse ReplayProgressResponse(DeadLetterAdmin& letters, std::string_view hook_id) {
-  const ReplayProgress progress = letters.Progress(hook_id);
+HttpResponse ReplayProgressResponse(config::DeadLetterAdmin& letters, std::string_view hook_id) {
+  const config::ReplayProgress progress = letters.Progress(hook_id);
   return JsonOf(200, [&](JsonWriter* w) {
     w->BeginObject();
     w->Key("queued");
@@ -263,9 +265,9 @@ HttpResponse AdminApi::ServeDeadLetters(const HttpRequest& request, std::string_
   if (dead_letters_ == nullptr) {
     return ErrorResponse(501, "not_implemented", "dead letters are not available on this server");
   }
-  Result<Hook> hook = store_->GetHook(hook_id);
+  Result<config::Hook> hook = store_->GetHook(hook_id);
   if (!hook.ok()) return StatusResponse(hook.status());
-  DeadLetterAdmin& letters = *dead_letters_;
+  config::DeadLetterAdmin& letters = *dead_letters_;
   if (route == Route::kLetters) {
     return request.method == "GET" ? ListLetters(letters, request, hook_id)
                                    : Purge(letters, request, hook_id);
@@ -278,4 +280,4 @@ HttpResponse AdminApi::ServeDeadLetters(const HttpRequest& request, std::string_
   return GetLetter(letters, hook_id, *index);
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

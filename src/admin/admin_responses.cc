@@ -1,4 +1,4 @@
-#include "config/admin_responses.h"
+#include "admin/admin_responses.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,7 +6,7 @@
 
 #include "common/json_writer.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 HttpResponse JsonResponse(int status, std::string body) {
   HttpResponse response;
@@ -63,4 +63,4 @@ HttpResponse NoContent() {
   return response;
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

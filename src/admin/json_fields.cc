@@ -1,6 +1,6 @@
-#include "config/json_fields.h"
+#include "admin/json_fields.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 FieldError FieldError::Invalid(std::string_view field, std::string_view problem) {
   return FieldError{"invalid_field", std::string(field), std::string(field) + " " + std::string(problem)};
@@ -70,7 +70,7 @@ MaybeFieldError ReadInt(simdjson::dom::element value, std::string_view field, in
   return std::nullopt;
 }
 
-MaybeFieldError AsFieldError(std::string_view field, const Problem& problem) {
+MaybeFieldError AsFieldError(std::string_view field, const config::Problem& problem) {
   if (!problem) return std::nullopt;
   return FieldError::Invalid(field, *problem);
 }
@@ -83,4 +83,4 @@ FieldError UnknownField(std::string_view field) {
   return FieldError::Invalid(field, "is not a known field");
 }
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -3,7 +3,7 @@
 
 #include "admin_test_fixture.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 const std::string kHooks = "/admin/v1/hooks";
@@ -62,9 +62,9 @@ TEST_F(AdminApiTest, CreateWithEveryFieldAndAChosenId) {
   EXPECT_EQ(IntAt(created, "/batch/maxBytes"), 65536);
   EXPECT_EQ(IntAt(created, "/batch/lingerMs"), 1000);
   EXPECT_FALSE(BoolAt(created, "/enabled"));
-  const Hook stored = *store_->GetHook("all-events");
+  const config::Hook stored = *store_->GetHook("all-events");
   EXPECT_EQ(stored.triggers.front(), Trigger::kEvent);
-  EXPECT_EQ(stored.batch, (BatchSettings{20, 65536, 1000}));
+  EXPECT_EQ(stored.batch, (config::BatchSettings{20, 65536, 1000}));
 
   ExpectError(Call("POST", kHooks, ObjectOf(With(MinimalHook(), "id", R"("all-events")"))), 409, "conflict");
 }
@@ -176,4 +176,4 @@ TEST_F(AdminApiTest, DeleteHook) {
 }
 
 }  // namespace
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

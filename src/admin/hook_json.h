@@ -10,12 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "admin/json_fields.h"
 #include "common/json_writer.h"
 #include "config/hook_status.h"
-#include "config/json_fields.h"
 #include "config/model.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 enum class HookWriteMode {
   kCreate,   // POST: name, streamName, triggers required; an id may be chosen
@@ -28,10 +28,10 @@ enum class HookWriteMode {
 // settings (batch, aggregation, shardRate) follow the mode too: in kPatch the sub-fields left out
 // are kept, otherwise they get their defaults. createdAt, updatedAt and status are accepted and
 // ignored so a GET result can be sent back; an "id" must match.
-MaybeFieldError ApplyHookJson(std::string_view body, HookWriteMode mode, Hook* hook);
+MaybeFieldError ApplyHookJson(std::string_view body, HookWriteMode mode, config::Hook* hook);
 
 // Writes the hook as one JSON object value, with "status" when `status` holds one.
-void WriteHookJson(const Hook& hook, JsonWriter* writer,
-                   const std::optional<HookStatus>& status = std::nullopt);
+void WriteHookJson(const config::Hook& hook, JsonWriter* writer,
+                   const std::optional<config::HookStatus>& status = std::nullopt);
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

@@ -9,11 +9,11 @@
 
 #include <string_view>
 
+#include "admin/json_fields.h"
 #include "common/json_writer.h"
-#include "config/json_fields.h"
 #include "config/model.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 
 // Parses a PUT body into *connector (a full replacement). region and active are required.
 // accessKeyId and secretAccessKey come as a pair or not at all (absent, null or "" for both means
@@ -21,10 +21,10 @@ namespace streamhook::config {
 // in `stored`, when it holds one. roleArn is optional, externalId too but only with roleArn.
 // endpoint, caFile, roleArn and externalId: absent, null or "" clear them. type must be "KINESIS"
 // when given; credentials and updatedAt are accepted and ignored, so a GET answer can be sent back.
-MaybeFieldError ParseConnectorJson(std::string_view body, const KinesisConnector* stored,
-                                   KinesisConnector* connector);
+MaybeFieldError ParseConnectorJson(std::string_view body, const config::KinesisConnector* stored,
+                                   config::KinesisConnector* connector);
 
 // Writes the connector as one JSON object value, secretAccessKey masked ("****" + last 4).
-void WriteConnectorJson(const KinesisConnector& connector, JsonWriter* writer);
+void WriteConnectorJson(const config::KinesisConnector& connector, JsonWriter* writer);
 
-}  // namespace streamhook::config
+}  // namespace streamhook::admin

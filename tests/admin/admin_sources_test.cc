@@ -3,7 +3,7 @@
 
 #include "admin_test_fixture.h"
 
-namespace streamhook::config {
+namespace streamhook::admin {
 namespace {
 
 const std::string kSources = "/admin/v1/sources";
@@ -59,4 +59,4 @@ TEST_F(AdminApiTest, DeleteSourceRevokesItsWriteKey) {
 }
 
 }  // namespace
-}  // namespace streamhook::config
+}  // namespace streamhook::admin
